@@ -1,0 +1,11 @@
+/**
+ * ticketstack: enterprise single sign-on for Express and Passport.
+ *
+ * A flat list of named exports (no default export). Each area of the package adds its exports below.
+ *
+ * @module
+ */
+export { TicketStackError, isTicketStackError } from './errors.js';
+export type { TicketStackErrorOptions } from './errors.js';
+export type { StateStore } from './state/state-store.js';
+export type { UserStore, UserRecord, NewUser } from './users/user-store.js';
