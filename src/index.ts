@@ -9,3 +9,19 @@ export { TicketStackError, isTicketStackError } from './errors.js';
 export type { TicketStackErrorOptions } from './errors.js';
 export type { StateStore } from './state/state-store.js';
 export type { UserStore, UserRecord, NewUser } from './users/user-store.js';
+export { runLoginStack, assertStackEntries, StackHalt } from './stack/engine.js';
+export type {
+  ControlFlag,
+  LoginModule,
+  LoginOutcome,
+  ModuleCall,
+  ModuleResult,
+  RunLoginStackOptions,
+  StackEntry,
+  StackPhase,
+  StackResult,
+  TraceEntry,
+} from './stack/engine.js';
+export { CONTROL_FLAGS } from './stack/flags.js';
+export { StackError } from './stack/errors.js';
+export type { StackErrorCode, StackErrorOptions } from './stack/errors.js';

@@ -1,0 +1,279 @@
+/**
+ * The login-stack engine: OpenJDK `LoginContext.login()` semantics, framework-free.
+ *
+ * The algorithm is login-stack-semantics.md §1; section references below point into that document.
+ * JavaScript has no Error/Exception split, so every throw from `login()` or `commit()` counts as an ordinary
+ * failure under the module's own flag, like a `RuntimeException` in the JDK (§5); nothing "escapes" the stack
+ * the way a `java.lang.Error` does. The one deliberate extension is {@link StackHalt}: a module throws it to
+ * stop the stack at once (the Passport adapter uses it for `error()` and `redirect()`); every module is then
+ * aborted, as after a failure.
+ *
+ * @module
+ */
+import { StackError } from './errors.js';
+import { checkEntryShapes, describeEntry, type ControlFlag } from './flags.js';
+
+export type { ControlFlag } from './flags.js';
+
+export type StackPhase = 'login' | 'commit' | 'abort';
+
+/** What a module's `login()` did, as the engine classified it (§1 vocabulary). */
+export type LoginOutcome = 'succeeded' | 'ignored' | 'failed' | 'halted' | 'not-run';
+
+/** The second argument of every module call: where the call stands in the stack. */
+export interface ModuleCall {
+  /** The entry's name. */
+  readonly name: string;
+  /** 0-based position in the stack. */
+  readonly index: number;
+  readonly flag: ControlFlag;
+  readonly phase: StackPhase;
+  /** This module's own `login()` outcome so far (`'not-run'` when its login was never called, §6 items 7–8). */
+  readonly loginOutcome: LoginOutcome;
+  /** In the commit and abort phases: the module credited with the user (see {@link StackResult.creditedModule}). */
+  readonly creditedModule: string | undefined;
+}
+
+/** `true` = succeeded, `false` = ignored (JAAS "ignore this module"), a throw = failed. */
+export type ModuleResult = boolean | Promise<boolean>;
+
+/** A JAAS-style login module. Without `commit` / `abort`, the engine behaves as if they returned the login result. */
+export interface LoginModule<C = unknown> {
+  login(context: C, call: ModuleCall): ModuleResult;
+  commit?(context: C, call: ModuleCall): ModuleResult;
+  abort?(context: C, call: ModuleCall): ModuleResult;
+}
+
+export interface StackEntry<C = unknown> {
+  /** Unique within the stack; reported as `failedModule` / `creditedModule` and in the trace. */
+  readonly name: string;
+  readonly flag: ControlFlag;
+  readonly module: LoginModule<C>;
+}
+
+/** One `login`, `commit` or `abort` call, in call order. */
+export interface TraceEntry {
+  readonly module: string;
+  readonly index: number;
+  readonly flag: ControlFlag;
+  readonly phase: StackPhase;
+  /** `succeeded` (returned true), `ignored` (returned false), `failed` (threw or returned a non-boolean), `halted` (threw a StackHalt). */
+  readonly outcome: 'succeeded' | 'ignored' | 'failed' | 'halted';
+  /** The boolean the call returned (absent when it threw). */
+  readonly returned?: boolean;
+  /** What the call threw, unchanged (absent when it returned). For a halt, the halt's `cause`. */
+  readonly thrown?: unknown;
+  /** True when the module has no such method and the engine used the login result instead. */
+  readonly implicit?: true;
+  /** Wall-clock duration of the call in milliseconds. */
+  readonly durationMs: number;
+}
+
+export interface StackResult {
+  /** True when both the login and the commit phase succeeded. */
+  readonly ok: boolean;
+  /**
+   * On failure: the reported error. A module's own thrown value, unchanged (§3 item R5); a
+   * `StackError('ERR_STACK_ALL_IGNORED')` when no module succeeded or failed (§3 item 3); for a halt, the halt's `cause`.
+   */
+  readonly error?: unknown;
+  /** The module whose error is reported; absent for "all modules ignored" (JDK `thrownBy: null`). */
+  readonly failedModule?: string;
+  /** The phase that failed or halted. */
+  readonly failedPhase?: 'login' | 'commit';
+  /** True when a module threw {@link StackHalt} (or `beforeCommit` threw): the stack stopped at once and was aborted. */
+  readonly halted?: boolean;
+  /**
+   * The module credited with the authenticated identity: the first module, in stack order, whose `login()`
+   * returned `true` among those that ran. A SUFFICIENT short-circuit (§2) credits that module when nothing
+   * before it succeeded; a later module that merely re-affirms an earlier identity (a CreateTicket-like module)
+   * is never credited. Set whenever the login phase succeeded, also if the commit phase then failed.
+   */
+  readonly creditedModule?: string;
+  /** Every call made, in order. */
+  readonly trace: readonly TraceEntry[];
+}
+
+export interface RunLoginStackOptions {
+  /**
+   * Called once between a successful login phase and the commit phase with the credited module (the Passport
+   * adapter logs the user in here). If it throws, the stack halts: every module is aborted and the result carries
+   * that error with `halted: true`.
+   */
+  beforeCommit?(creditedModule: string): void | Promise<void>;
+}
+
+/**
+ * Thrown by a module to stop the stack at once, whatever its flag (like JAAS `PendingException`): no further
+ * login or commit calls, `abort()` on every module, and the result is `{ ok: false, halted: true, error: cause }`.
+ */
+export class StackHalt extends Error {
+  constructor(cause: unknown) {
+    super('login stack halted', { cause });
+    this.name = 'StackHalt';
+  }
+}
+
+interface PhaseVerdict {
+  ok: boolean;
+  halted?: boolean;
+  error?: unknown;
+  failedIndex?: number;
+}
+
+interface CallOutcome {
+  kind: 'succeeded' | 'ignored' | 'failed' | 'halted';
+  error?: unknown;
+}
+
+/**
+ * Runs a JAAS login stack over `context` and reports the decision. Never throws for a module's behaviour;
+ * throws a `TypeError` naming the entry when the configuration is malformed.
+ */
+export async function runLoginStack<C>(
+  entries: readonly StackEntry<C>[],
+  context: C,
+  options: RunLoginStackOptions = {},
+): Promise<StackResult> {
+  assertStackEntries(entries);
+  const n = entries.length;
+  const trace: TraceEntry[] = [];
+  const loginOutcomes: LoginOutcome[] = new Array<LoginOutcome>(n).fill('not-run');
+  let creditedModule: string | undefined;
+
+  const callOf = (i: number, phase: StackPhase): ModuleCall => {
+    const e = entries[i]!;
+    return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: loginOutcomes[i]!, creditedModule };
+  };
+
+  /** Calls one module method and records it. Missing commit/abort = the login result (issue 2, item 2). */
+  const invoke = async (i: number, phase: StackPhase): Promise<CallOutcome> => {
+    const e = entries[i]!;
+    const method = e.module[phase];
+    const started = performance.now();
+    const base = { module: e.name, index: i, flag: e.flag, phase };
+    if (method === undefined) {
+      const returned = loginOutcomes[i] === 'succeeded';
+      trace.push({ ...base, outcome: returned ? 'succeeded' : 'ignored', returned, implicit: true, durationMs: 0 });
+      return { kind: returned ? 'succeeded' : 'ignored' };
+    }
+    try {
+      const returned: unknown = await method.call(e.module, context, callOf(i, phase));
+      const durationMs = performance.now() - started;
+      if (typeof returned !== 'boolean') {
+        // Fail closed: `undefined` or a user object is not "true" (a JAAS module returns a boolean).
+        const error = new StackError(
+          'ERR_MODULE_INVALID_RESULT',
+          `login module ${JSON.stringify(e.name)}: ${phase}() returned ${typeof returned}, expected a boolean`,
+          { module: e.name },
+        );
+        trace.push({ ...base, outcome: 'failed', thrown: error, durationMs });
+        return { kind: 'failed', error };
+      }
+      trace.push({ ...base, outcome: returned ? 'succeeded' : 'ignored', returned, durationMs });
+      return { kind: returned ? 'succeeded' : 'ignored' };
+    } catch (thrown) {
+      const durationMs = performance.now() - started;
+      if (thrown instanceof StackHalt) {
+        trace.push({ ...base, outcome: 'halted', thrown: thrown.cause, durationMs });
+        return { kind: 'halted', error: thrown.cause };
+      }
+      // §5: anything thrown is a failure under the module's own flag, passed on unchanged.
+      trace.push({ ...base, outcome: 'failed', thrown, durationMs });
+      return { kind: 'failed', error: thrown };
+    }
+  };
+
+  /** §1: the flag loop, shared by the login phase and (with fresh state) the commit phase. */
+  const runPhase = async (phase: 'login' | 'commit'): Promise<PhaseVerdict> => {
+    let firstRequired: { error: unknown; index: number } | undefined; // REQUIRED / REQUISITE
+    let firstOther: { error: unknown; index: number } | undefined; // SUFFICIENT / OPTIONAL
+    let anySuccess = false;
+    for (let i = 0; i < n; i++) {
+      const flag = entries[i]!.flag;
+      const out = await invoke(i, phase);
+      if (phase === 'login') loginOutcomes[i] = out.kind;
+      switch (out.kind) {
+        case 'halted':
+          return { ok: false, halted: true, error: out.error, failedIndex: i };
+        case 'succeeded':
+          if (phase === 'login' && creditedModule === undefined) creditedModule = entries[i]!.name;
+          // §2 L2a: SUFFICIENT stops only while no required-class module has failed (§6 item 2).
+          if (flag === 'SUFFICIENT' && firstRequired === undefined) return { ok: true };
+          anySuccess = true;
+          break;
+        case 'ignored':
+          break; // §6 item 1: `false` is not a failure, whatever the flag.
+        case 'failed':
+          if (flag === 'REQUISITE') {
+            // §3 item R2b: the stop reports the first required-class error, which may be an earlier REQUIRED one.
+            const reported = firstRequired ?? { error: out.error, index: i };
+            return { ok: false, error: reported.error, failedIndex: reported.index };
+          }
+          if (flag === 'REQUIRED') firstRequired ??= { error: out.error, index: i };
+          else firstOther ??= { error: out.error, index: i }; // §2 X3: SUFFICIENT failure = OPTIONAL failure
+          break;
+      }
+    }
+    if (firstRequired !== undefined) return { ok: false, error: firstRequired.error, failedIndex: firstRequired.index };
+    if (!anySuccess && firstOther !== undefined) return { ok: false, error: firstOther.error, failedIndex: firstOther.index };
+    if (!anySuccess) {
+      return { ok: false, error: new StackError('ERR_STACK_ALL_IGNORED', 'Login Failure: all modules ignored') };
+    }
+    return { ok: true };
+  };
+
+  /** §1 PHASE 2b: abort on every module 0..n-1, in order; results and throws are recorded and discarded. */
+  const abortAll = async (): Promise<void> => {
+    for (let i = 0; i < n; i++) await invoke(i, 'abort');
+  };
+
+  const failure = (verdict: PhaseVerdict, phase: 'login' | 'commit'): StackResult => ({
+    ok: false,
+    error: verdict.error,
+    ...(verdict.failedIndex !== undefined ? { failedModule: entries[verdict.failedIndex]!.name } : {}),
+    failedPhase: phase,
+    ...(verdict.halted ? { halted: true } : {}),
+    ...(creditedModule !== undefined ? { creditedModule } : {}),
+    trace,
+  });
+
+  const login = await runPhase('login');
+  if (!login.ok) {
+    await abortAll();
+    return failure(login, 'login');
+  }
+  // A successful login phase always has a credited module: some login returned true (§1 formula R1).
+  const credited = creditedModule!;
+  if (options.beforeCommit) {
+    try {
+      await options.beforeCommit(credited);
+    } catch (error) {
+      await abortAll();
+      return { ok: false, error, failedPhase: 'login', halted: true, creditedModule: credited, trace };
+    }
+  }
+  // §1 PHASE 2a / §6 item 8: the same loop with commit(), fresh state, from module 0.
+  const commit = await runPhase('commit');
+  if (!commit.ok) {
+    await abortAll();
+    return failure(commit, 'commit');
+  }
+  return { ok: true, creditedModule: credited, trace };
+}
+
+/** Validates engine entries; throws a `TypeError` naming the offending entry. */
+export function assertStackEntries(entries: unknown): asserts entries is readonly StackEntry<never>[] {
+  checkEntryShapes('runLoginStack', entries);
+  entries.forEach((entry, i) => {
+    const where = describeEntry('runLoginStack', i, entry);
+    const module = (entry as { module?: unknown }).module;
+    if (typeof module !== 'object' || module === null || typeof (module as LoginModule).login !== 'function') {
+      throw new TypeError(`${where}: "module" must be an object with a login() method`);
+    }
+    for (const hook of ['commit', 'abort'] as const) {
+      const fn = (module as LoginModule)[hook];
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`${where}: module.${hook} must be a function`);
+    }
+  });
+}
