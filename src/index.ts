@@ -25,3 +25,15 @@ export type {
 export { CONTROL_FLAGS } from './stack/flags.js';
 export { StackError } from './stack/errors.js';
 export type { StackErrorCode, StackErrorOptions } from './stack/errors.js';
+export { loginStack } from './stack/passport-adapter.js';
+export type {
+  LoginStackOptions,
+  PassportAuthenticatorLike,
+  PassportStackEntry,
+  PassportStrategyLike,
+  StackHook,
+  StackHookContext,
+  TicketStackRequestState,
+} from './stack/passport-adapter.js';
+export { buildDecisionRecord, summarizeError } from './stack/decision-record.js';
+export type { DecisionCall, DecisionError, DecisionRecord, DecisionRecordInput } from './stack/decision-record.js';

@@ -1,0 +1,115 @@
+/**
+ * The per-request decision record: what the login stack decided and every call it made, in a log-safe shape.
+ *
+ * Log-safe means: no error messages (they can carry credentials, user input or internals), no stack traces, no
+ * users, no challenges. An error is reduced to its `name` and string `code`; only this package's own
+ * `TicketStackError`s keep their `message`, because we write those messages ourselves.
+ *
+ * @module
+ */
+import { isTicketStackError } from '../errors.js';
+import type { ControlFlag, StackPhase, StackResult } from './engine.js';
+
+/** A log-safe summary of a thrown value. */
+export interface DecisionError {
+  readonly name: string;
+  /** The error's `code`, when it has a string one. */
+  readonly code?: string;
+  /** Only for this package's own `TicketStackError`s. */
+  readonly message?: string;
+}
+
+/** One `login`, `commit` or `abort` call. */
+export interface DecisionCall {
+  readonly module: string;
+  readonly index: number;
+  readonly flag: ControlFlag;
+  readonly phase: StackPhase;
+  readonly outcome: 'succeeded' | 'ignored' | 'failed' | 'halted';
+  /** The module has no such hook; the engine used the module's login result (issue 2, item 2). */
+  readonly implicit?: true;
+  readonly error?: DecisionError;
+  readonly durationMs: number;
+}
+
+export interface DecisionRecord {
+  /** The stack's label (`loginStack` option `name`), if any. */
+  readonly stack?: string;
+  /** `METHOD /path` of the request, without the query string (it may carry tokens). */
+  readonly route?: string;
+  /** `success`; `failure` (401/4xx or failureRedirect); `error` (next(err)); `redirect` (a strategy redirected). */
+  readonly outcome: 'success' | 'failure' | 'error' | 'redirect';
+  readonly ok: boolean;
+  /** The module whose user was logged in (see `StackResult.creditedModule`). */
+  readonly creditedModule?: string;
+  readonly failedModule?: string;
+  readonly failedPhase?: 'login' | 'commit';
+  /** The reported error, log-safe. */
+  readonly error?: DecisionError;
+  /** The HTTP status the adapter answered with, when it answered itself. */
+  readonly status?: number;
+  readonly calls: readonly DecisionCall[];
+  /** ISO 8601 start time. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+const clip = (s: string): string => (s.length > 128 ? `${s.slice(0, 125)}...` : s);
+
+/** Reduces any thrown value to `{ name, code? }` (plus `message` for our own errors). Never reads `stack`. */
+export function summarizeError(thrown: unknown): DecisionError {
+  if (isTicketStackError(thrown)) return { name: clip(thrown.name), code: clip(thrown.code), message: clip(thrown.message) };
+  if (typeof thrown === 'object' && thrown !== null) {
+    let name: unknown;
+    let code: unknown;
+    try {
+      ({ name, code } = thrown as { name?: unknown; code?: unknown });
+    } catch {
+      // a hostile getter; fall through with what we have
+    }
+    const safeName = typeof name === 'string' && name !== '' ? name : (thrown.constructor?.name ?? 'Object');
+    return typeof code === 'string' ? { name: clip(safeName), code: clip(code) } : { name: clip(safeName) };
+  }
+  return { name: typeof thrown };
+}
+
+export interface DecisionRecordInput {
+  stack?: string | undefined;
+  route?: string | undefined;
+  outcome: DecisionRecord['outcome'];
+  status?: number | undefined;
+  startedAt: Date;
+  durationMs: number;
+}
+
+/** Builds the frozen, log-safe record of one stack run. */
+export function buildDecisionRecord(result: StackResult, input: DecisionRecordInput): DecisionRecord {
+  const calls = result.trace.map((t): DecisionCall =>
+    Object.freeze({
+      module: t.module,
+      index: t.index,
+      flag: t.flag,
+      phase: t.phase,
+      outcome: t.outcome,
+      ...(t.implicit ? { implicit: true as const } : {}),
+      ...('thrown' in t ? { error: Object.freeze(summarizeError(t.thrown)) } : {}),
+      durationMs: round(t.durationMs),
+    }),
+  );
+  return Object.freeze({
+    ...(input.stack !== undefined ? { stack: input.stack } : {}),
+    ...(input.route !== undefined ? { route: input.route } : {}),
+    outcome: input.outcome,
+    ok: result.ok,
+    ...(result.creditedModule !== undefined ? { creditedModule: result.creditedModule } : {}),
+    ...(result.failedModule !== undefined ? { failedModule: result.failedModule } : {}),
+    ...(result.failedPhase !== undefined ? { failedPhase: result.failedPhase } : {}),
+    ...(!result.ok ? { error: Object.freeze(summarizeError(result.error)) } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    calls: Object.freeze(calls),
+    startedAt: input.startedAt.toISOString(),
+    durationMs: round(input.durationMs),
+  });
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,448 @@
+/**
+ * `loginStack(entries, options)`: a JAAS login stack of Passport strategies, as Express middleware.
+ *
+ * The stacking itself is {@link runLoginStack} (login-stack-semantics.md); this file maps Passport's strategy
+ * actions onto it (ecosystem-notes.md §1.1) and turns the result into a response:
+ *
+ * | strategy action            | stack meaning                                                              |
+ * |----------------------------|----------------------------------------------------------------------------|
+ * | `success(user, info)`      | `login()` returned `true` (a falsy `user` fails closed: ERR_MODULE_INVALID_RESULT) |
+ * | `pass()`                   | `login()` returned `false` ("ignore this module")                          |
+ * | `fail(challenge?, status?)`| `login()` threw `StackError('ERR_LOGIN_FAILED')` under the entry's flag   |
+ * | `error(err)`               | the stack halts: every module is aborted, then `next(err)`                 |
+ * | `redirect(url, status)`    | the stack halts (like JAAS `PendingException`): every module is aborted, then the redirect is sent |
+ *
+ * **Redirect decision.** A redirect is an interactive challenge that cannot be "combined" with the other
+ * modules' results: the request ends at the identity provider. So it stops the stack whatever the entry's
+ * flag, runs the abort hooks of every module (nothing was committed), records outcome `redirect` and sends
+ * `Location` with the strategy's status (default 302), exactly as `passport.authenticate` would.
+ *
+ * **Per-request strategies.** Every request gets `Object.create(strategy)` with the action functions on that
+ * copy, also for strategy instances (passport shares instances; upstream PR #789). Concurrent requests never
+ * share callback state.
+ *
+ * **Never hangs.** A strategy that calls no action within `timeoutMs` (default 30 s) halts the stack with
+ * `StackError('ERR_STRATEGY_TIMEOUT', status 503)` and `next(err)`. Later action calls are ignored, as are
+ * second calls: only a strategy's first action counts. (passport-custom does not catch rejected promises,
+ * ecosystem-notes.md §1.4: write verify functions as `(req, done) => { work().then(u => done(null, u), done) }`.)
+ *
+ * @module
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import passportSingleton from 'passport';
+import { STATUS_CODES } from 'node:http';
+import { isTicketStackError } from '../errors.js';
+import { buildDecisionRecord, type DecisionRecord } from './decision-record.js';
+import {
+  runLoginStack,
+  StackHalt,
+  type LoginOutcome,
+  type ModuleCall,
+  type StackEntry,
+  type StackResult,
+} from './engine.js';
+import { StackError } from './errors.js';
+import { checkEntryShapes, describeEntry, type ControlFlag } from './flags.js';
+
+/** What this package puts on the request: `req.ticketstack.decision` is the login stack's decision record. */
+export interface TicketStackRequestState {
+  decision?: DecisionRecord;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by ticketstack; `decision` is the last login stack's {@link DecisionRecord}. */
+      ticketstack?: TicketStackRequestState;
+    }
+  }
+}
+
+/** A Passport strategy: anything with `authenticate(req, options)` that calls one action on `this`. */
+export interface PassportStrategyLike {
+  name?: string | undefined;
+  authenticate(this: never, req: Request, options?: unknown): unknown;
+}
+
+/** What commit and abort hooks receive. */
+export interface StackHookContext {
+  readonly req: Request;
+  readonly res: Response;
+  /** The credited user (the user logged in for this request); `undefined` while no login phase has succeeded. */
+  readonly user: Express.User | undefined;
+  /** This module's own `login()` outcome (`'not-run'` if the stack never called it, §6 items 7–8). */
+  readonly loginOutcome: LoginOutcome;
+  /** The user this module's strategy passed to `success()`, if it succeeded. */
+  readonly moduleUser: unknown;
+  /** The `info` this module's strategy passed to `success()`, if it succeeded. */
+  readonly moduleInfo: unknown;
+  /** Where the call stands in the stack (name, index, flag, phase, credited module). */
+  readonly call: ModuleCall;
+}
+
+export type StackHook = (ctx: StackHookContext) => boolean | Promise<boolean>;
+
+/**
+ * One entry of a Passport login stack. `module` is a registered strategy name or a strategy instance. Without
+ * a `commit` / `abort` hook the module commits / aborts with its login result (issue 2, item 2).
+ */
+export interface PassportStackEntry {
+  readonly name: string;
+  readonly flag: ControlFlag;
+  readonly module: string | PassportStrategyLike;
+  /** Passed to `strategy.authenticate(req, options)`. */
+  readonly options?: Record<string, unknown>;
+  readonly commit?: StackHook;
+  readonly abort?: StackHook;
+}
+
+export interface LoginStackOptions {
+  /** The Authenticator whose strategies, session manager and serializers are used. Default: the passport singleton. */
+  passport?: PassportAuthenticatorLike;
+  /** `true` (default): `req.login()` (Passport 0.7 regenerates the session). `false`: only set `req.user`. */
+  session?: boolean;
+  /** Keep the old session's data across the login's session regeneration (Passport's `keepSessionInfo`). */
+  keepSessionInfo?: boolean;
+  /** A label for the decision record (`record.stack`). */
+  name?: string;
+  /** On failure, redirect here (302) instead of answering 401. */
+  failureRedirect?: string;
+  /** Receives every decision record (a structured event to log). Exceptions from it are reported as a process warning. */
+  onDecision?: (record: DecisionRecord) => void;
+  /** With `session: false`: the request property that receives the user (default `'user'`). */
+  requestProperty?: string;
+  /** Milliseconds a strategy may take before the stack halts with ERR_STRATEGY_TIMEOUT (default 30000). */
+  timeoutMs?: number;
+}
+
+/** The parts of a Passport `Authenticator` the adapter uses. */
+export interface PassportAuthenticatorLike {
+  initialize(): RequestHandler;
+  _strategy?(name: string): PassportStrategyLike | undefined;
+}
+
+const OPTION_KEYS = new Set([
+  'passport',
+  'session',
+  'keepSessionInfo',
+  'name',
+  'failureRedirect',
+  'onDecision',
+  'requestProperty',
+  'timeoutMs',
+]);
+const ENTRY_KEYS = new Set(['name', 'flag', 'module', 'options', 'commit', 'abort']);
+
+/** Marks a `redirect(url, status)` call inside a halt. */
+class StackRedirect {
+  readonly name = 'StackRedirect';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {}
+}
+
+interface Failure {
+  challenge: unknown;
+  status: number | undefined;
+}
+
+/**
+ * Builds the middleware. Throws a `TypeError` naming the entry or option on any configuration mistake
+ * (unknown flag or key, empty stack, missing or duplicate name, unregistered strategy).
+ */
+export function loginStack(entries: readonly PassportStackEntry[], options: LoginStackOptions = {}): RequestHandler {
+  const opts = validateOptions(options);
+  const authenticator = opts.passport;
+  checkEntryShapes('loginStack', entries);
+  const frozen = entries.map((entry, i) => validateEntry(entry, i, authenticator));
+  const initialize = opts.session ? authenticator.initialize() : undefined;
+
+  return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res).then(
+      (err) => (err === undefined ? next() : err === 'responded' ? undefined : next(err)),
+      (err: unknown) => next(err),
+    );
+  };
+
+  /** Resolves to `undefined` (continue), `'responded'`, or an error for `next(err)`. */
+  async function handle(req: Request, res: Response): Promise<unknown> {
+    const startedAt = new Date();
+    const started = performance.now();
+    if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
+
+    const users = new Map<string, { user: unknown; info: unknown }>();
+    const failures: Failure[] = [];
+    let loggedIn = false;
+
+    const hookContext = (call: ModuleCall): StackHookContext => ({
+      req,
+      res,
+      user: call.creditedModule === undefined ? undefined : (users.get(call.creditedModule)?.user as Express.User),
+      loginOutcome: call.loginOutcome,
+      moduleUser: users.get(call.name)?.user,
+      moduleInfo: users.get(call.name)?.info,
+      call,
+    });
+
+    const stack: StackEntry<undefined>[] = frozen.map((e) => ({
+      name: e.name,
+      flag: e.flag,
+      module: {
+        login: () => authenticateOnce(e, req, users, failures),
+        ...(e.commit ? { commit: (_: undefined, call: ModuleCall) => e.commit!(hookContext(call)) } : {}),
+        ...(e.abort ? { abort: (_: undefined, call: ModuleCall) => e.abort!(hookContext(call)) } : {}),
+      },
+    }));
+
+    const result = await runLoginStack(stack, undefined, {
+      // Issue 2 item 3: log the credited user in once, before the commit hooks.
+      beforeCommit: async (credited) => {
+        const user = users.get(credited)!.user;
+        if (opts.session) {
+          await new Promise<void>((resolve, reject) =>
+            req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
+              err ? reject(err) : resolve(),
+            ),
+          );
+        } else {
+          (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
+        }
+        loggedIn = true;
+      },
+    });
+
+    const finish = (outcome: DecisionRecord['outcome'], status?: number): DecisionRecord => {
+      const record = buildDecisionRecord(result, {
+        stack: opts.name,
+        route: `${req.method} ${req.baseUrl}${req.path}`,
+        outcome,
+        status,
+        startedAt,
+        durationMs: performance.now() - started,
+      });
+      req.ticketstack = { ...req.ticketstack, decision: record };
+      if (opts.onDecision) {
+        try {
+          opts.onDecision(record);
+        } catch (err) {
+          process.emitWarning(`ticketstack: onDecision threw ${String((err as Error)?.name ?? typeof err)}`, 'TicketStackWarning');
+        }
+      }
+      return record;
+    };
+
+    if (result.ok) {
+      finish('success');
+      return undefined;
+    }
+
+    // A commit-phase failure after the login: undo it so the request does not continue authenticated.
+    if (loggedIn) {
+      try {
+        await undoLogin(req, opts);
+      } catch (err) {
+        finish('error');
+        return err;
+      }
+    }
+
+    if (result.halted) {
+      if (result.error instanceof StackRedirect) {
+        finish('redirect', result.error.status);
+        res.statusCode = result.error.status;
+        res.setHeader('Location', result.error.url);
+        res.setHeader('Content-Length', '0');
+        res.end();
+        return 'responded';
+      }
+      finish('error');
+      return result.error ?? new Error('login stack halted');
+    }
+
+    if (opts.failureRedirect !== undefined) {
+      finish('failure', 302);
+      res.redirect(opts.failureRedirect);
+      return 'responded';
+    }
+    const { status, challenges } = failureResponse(failures, result);
+    finish('failure', status);
+    sendFailure(req, res, status, challenges, result);
+    return 'responded';
+  }
+
+  /** Runs one strategy on a per-request copy and maps its first action to a login result. */
+  function authenticateOnce(
+    e: ValidEntry,
+    req: Request,
+    users: Map<string, { user: unknown; info: unknown }>,
+    failures: Failure[],
+  ): Promise<boolean> {
+    const proto = typeof e.module === 'string' ? authenticator._strategy?.(e.module) : e.module;
+    if (!proto) throw new StackHalt(new Error(`Unknown authentication strategy "${String(e.module)}"`));
+    // PR #789: never attach actions to a shared instance.
+    const strategy = Object.create(proto) as Record<string, unknown> & PassportStrategyLike;
+    return new Promise<boolean>((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const once =
+        <A extends unknown[]>(fn: (...args: A) => void) =>
+        (...args: A): void => {
+          if (settled) return; // only the first action counts
+          settled = true;
+          if (timer) clearTimeout(timer);
+          fn(...args);
+        };
+      strategy.success = once((user: unknown, info: unknown) => {
+        if (!user) {
+          reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(e.name)}: success() without a user`, { module: e.name }));
+          return;
+        }
+        users.set(e.name, { user, info });
+        resolve(true);
+      });
+      strategy.pass = once(() => resolve(false));
+      strategy.fail = once((challenge?: unknown, status?: unknown) => {
+        // As passport: a number as first argument is the status.
+        if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
+        const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
+        failures.push({ challenge, status: st });
+        reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(e.name)} failed`, { module: e.name, challenge, status: st ?? 401 }));
+      });
+      strategy.error = once((err: unknown) => reject(new StackHalt(err ?? new Error('strategy error'))));
+      strategy.redirect = once((url: unknown, status?: unknown) => {
+        const st = typeof status === 'number' && status >= 300 && status <= 399 ? status : 302;
+        reject(new StackHalt(new StackRedirect(String(url), st)));
+      });
+      if (opts.timeoutMs > 0) {
+        timer = setTimeout(
+          once(() =>
+            reject(new StackHalt(new StackError('ERR_STRATEGY_TIMEOUT', `login module ${JSON.stringify(e.name)} did not answer within ${opts.timeoutMs} ms`, { module: e.name, status: 503 }))),
+          ),
+          opts.timeoutMs,
+        );
+        timer.unref();
+      }
+      try {
+        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, { ...e.options });
+      } catch (err) {
+        once(() => reject(new StackHalt(err)))();
+      }
+    });
+  }
+}
+
+type ValidEntry = PassportStackEntry;
+
+interface ValidOptions {
+  passport: PassportAuthenticatorLike;
+  session: boolean;
+  keepSessionInfo: boolean;
+  name: string | undefined;
+  failureRedirect: string | undefined;
+  onDecision: ((record: DecisionRecord) => void) | undefined;
+  requestProperty: string;
+  timeoutMs: number;
+}
+
+function validateOptions(options: LoginStackOptions): ValidOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('loginStack: options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new TypeError(`loginStack: unknown option ${JSON.stringify(key)}; expected one of ${[...OPTION_KEYS].join(', ')}`);
+  }
+  const bool = (key: 'session' | 'keepSessionInfo', dflt: boolean): boolean => {
+    const v = options[key];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'boolean') throw new TypeError(`loginStack: option "${key}" must be a boolean`);
+    return v;
+  };
+  const str = (key: 'name' | 'failureRedirect' | 'requestProperty'): string | undefined => {
+    const v = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new TypeError(`loginStack: option "${key}" must be a non-empty string`);
+    return v;
+  };
+  const passport = (options.passport ?? passportSingleton) as PassportAuthenticatorLike;
+  if (typeof passport !== 'object' || passport === null || typeof passport.initialize !== 'function') {
+    throw new TypeError('loginStack: option "passport" must be a passport Authenticator');
+  }
+  if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
+    throw new TypeError('loginStack: option "onDecision" must be a function');
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0 || timeoutMs > 2_147_483_647) {
+    throw new TypeError('loginStack: option "timeoutMs" must be a number of milliseconds (0 disables the timeout)');
+  }
+  const session = bool('session', true);
+  const requestProperty = str('requestProperty');
+  if (requestProperty !== undefined && session) {
+    throw new TypeError('loginStack: option "requestProperty" needs session: false (with sessions, req.login sets passport\'s user property)');
+  }
+  return {
+    passport,
+    session,
+    keepSessionInfo: bool('keepSessionInfo', false),
+    name: str('name'),
+    failureRedirect: str('failureRedirect'),
+    onDecision: options.onDecision,
+    requestProperty: requestProperty ?? 'user',
+    timeoutMs,
+  };
+}
+
+function validateEntry(entry: PassportStackEntry, i: number, authenticator: PassportAuthenticatorLike): ValidEntry {
+  const where = describeEntry('loginStack', i, entry);
+  for (const key of Object.keys(entry)) {
+    if (!ENTRY_KEYS.has(key)) throw new TypeError(`${where}: unknown key ${JSON.stringify(key)}; expected ${[...ENTRY_KEYS].join(', ')}`);
+  }
+  const { module } = entry;
+  if (typeof module === 'string') {
+    if (typeof authenticator._strategy !== 'function' || !authenticator._strategy(module)) {
+      throw new TypeError(`${where}: unknown strategy ${JSON.stringify(module)}; register it with passport.use(${JSON.stringify(module)}, strategy)`);
+    }
+  } else if (typeof module !== 'object' || module === null || typeof module.authenticate !== 'function') {
+    throw new TypeError(`${where}: "module" must be a registered strategy name or a strategy with authenticate()`);
+  }
+  for (const hook of ['commit', 'abort'] as const) {
+    if (entry[hook] !== undefined && typeof entry[hook] !== 'function') throw new TypeError(`${where}: "${hook}" must be a function`);
+  }
+  if (entry.options !== undefined && (typeof entry.options !== 'object' || entry.options === null)) {
+    throw new TypeError(`${where}: "options" must be an object`);
+  }
+  return Object.freeze({ ...entry });
+}
+
+/** As passport (ecosystem-notes.md §1.2): first non-empty status, else the error's status, else 401; string challenges. */
+function failureResponse(failures: readonly Failure[], result: StackResult): { status: number; challenges: string[] } {
+  let status = failures.find((f) => f.status !== undefined)?.status;
+  if (status === undefined && isTicketStackError(result.error) && result.error.status >= 400 && result.error.status <= 599) {
+    status = result.error.status;
+  }
+  const challenges = failures.flatMap((f) => (typeof f.challenge === 'string' ? [f.challenge] : []));
+  return { status: status ?? 401, challenges };
+}
+
+/** A short generic body by content negotiation: never a stack trace, never a module's message. */
+function sendFailure(req: Request, res: Response, status: number, challenges: string[], result: StackResult): void {
+  const code = isTicketStackError(result.error) ? result.error.code : 'ERR_LOGIN_FAILED';
+  const reason = STATUS_CODES[status] ?? 'Unauthorized';
+  res.status(status);
+  if (status === 401 && challenges.length > 0) res.setHeader('WWW-Authenticate', challenges);
+  res.setHeader('Cache-Control', 'no-store');
+  res.vary('Accept');
+  if (req.accepts(['text/plain', 'application/json']) === 'application/json') {
+    res.json({ error: reason.toLowerCase().replace(/[^a-z0-9]+/g, '_'), code });
+  } else {
+    res.type('text/plain').send(reason);
+  }
+}
+
+async function undoLogin(req: Request, opts: ValidOptions): Promise<void> {
+  if (!opts.session) {
+    delete (req as unknown as Record<string, unknown>)[opts.requestProperty];
+    return;
+  }
+  await new Promise<void>((resolve, reject) =>
+    req.logout({ keepSessionInfo: opts.keepSessionInfo }, (err) => (err ? reject(err) : resolve())),
+  );
+}
