@@ -17,7 +17,7 @@ export function isControlFlag(value: unknown): value is ControlFlag {
 /** `loginStack entry 2 ("BasicPassword")`: how configuration errors name an entry (1-based, as people count). */
 export function describeEntry(label: string, index: number, entry: unknown): string {
   const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && name !== ''
+  return typeof name === 'string' && name.trim() !== ''
     ? `${label} entry ${index + 1} (${JSON.stringify(name)})`
     : `${label} entry ${index + 1}`;
 }
