@@ -30,7 +30,7 @@ export interface ModuleCall {
   readonly phase: StackPhase;
   /** This module's own `login()` outcome so far (`'not-run'` when its login was never called, §6 items 7–8). */
   readonly loginOutcome: LoginOutcome;
-  /** In the commit and abort phases: the module credited with the user (see {@link StackResult.creditedModule}). */
+  /** Once the login phase has succeeded (commit phase, and aborts after a failed commit): the credited module (see {@link StackResult.creditedModule}). */
   readonly creditedModule: string | undefined;
 }
 
@@ -139,11 +139,12 @@ export async function runLoginStack<C>(
   const n = entries.length;
   const trace: TraceEntry[] = [];
   const loginOutcomes: LoginOutcome[] = new Array<LoginOutcome>(n).fill('not-run');
-  let creditedModule: string | undefined;
+  let creditedModule: string | undefined; // first login success so far
+  let loginPhaseOk = false; // creditedModule is only published once the login phase succeeded
 
   const callOf = (i: number, phase: StackPhase): ModuleCall => {
     const e = entries[i]!;
-    return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: loginOutcomes[i]!, creditedModule };
+    return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: loginOutcomes[i]!, creditedModule: loginPhaseOk ? creditedModule : undefined };
   };
 
   /** Calls one module method and records it. Missing commit/abort = the login result (issue 2, item 2). */
@@ -234,7 +235,7 @@ export async function runLoginStack<C>(
     ...(verdict.failedIndex !== undefined ? { failedModule: entries[verdict.failedIndex]!.name } : {}),
     failedPhase: phase,
     ...(verdict.halted ? { halted: true } : {}),
-    ...(creditedModule !== undefined ? { creditedModule } : {}),
+    ...(loginPhaseOk ? { creditedModule } : {}),
     trace,
   });
 
@@ -245,6 +246,7 @@ export async function runLoginStack<C>(
   }
   // A successful login phase always has a credited module: some login returned true (§1 formula R1).
   const credited = creditedModule!;
+  loginPhaseOk = true;
   if (options.beforeCommit) {
     try {
       await options.beforeCommit(credited);

@@ -87,3 +87,26 @@ describe('sessions', () => {
     expect(res.body.handled).toBe(true);
   });
 });
+
+describe('sessions and a failed commit phase', () => {
+  it('a REQUIRED commit hook that throws undoes the session login: 401 and /me stays anonymous', async () => {
+    const p = freshPassport();
+    p.use('pw', scriptedStrategy('pw'));
+    const app = express();
+    app.use(session({ secret: 'test-only-secret', resave: false, saveUninitialized: false }));
+    app.use(p.session());
+    let userDuringCommit: unknown;
+    app.get(
+      '/login',
+      loginStack([{ name: 'pw', flag: 'REQUIRED', module: 'pw', commit: (ctx) => { userDuringCommit = ctx.req.user; throw new Error('ticket store down'); } }], { passport: p }),
+      (_req, res) => res.json({ reached: true }),
+    );
+    app.get('/me', (req, res) => res.json({ user: req.user ?? null }));
+    app.use(errorHandler);
+    const agent = request.agent(app);
+    const login = await agent.get('/login').set('x-pw', 'succeed:alice');
+    expect(login.status).toBe(401);
+    expect(userDuringCommit).toEqual({ id: 'alice', via: 'pw' });
+    expect((await agent.get('/me')).body.user).toBeNull();
+  });
+});

@@ -198,3 +198,19 @@ describe('laziness and defaults', () => {
     expect(order).toEqual(['login', 'abort']);
   });
 });
+
+describe('credited module is published only after a successful login phase', () => {
+  it('a login-phase failure has no creditedModule, and abort() is not told one', async () => {
+    const seen: unknown[] = [];
+    const r = await runLoginStack(
+      [
+        { name: 'a', flag: 'OPTIONAL', module: mod(() => true, { abort: (_c, call) => (seen.push(call.creditedModule), true) }) },
+        { name: 'b', flag: 'REQUIRED', module: mod(() => { throw new Error('no'); }) },
+      ],
+      undefined,
+    );
+    expect(r.ok).toBe(false);
+    expect(r.creditedModule).toBeUndefined();
+    expect(seen).toEqual([undefined]);
+  });
+});
