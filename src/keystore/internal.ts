@@ -1,0 +1,8 @@
+/**
+ * Helpers the ticket code shares with the keystore (not part of the public API).
+ *
+ * @module
+ */
+export { describeCertificate, serialHex, publicKeyBits } from './certificates.js';
+export type { CertificateInfo } from './certificates.js';
+export { nameToString } from './distinguished-name.js';

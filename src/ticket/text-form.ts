@@ -1,0 +1,64 @@
+/**
+ * The text form of a ticket (sap-logon-ticket.md §1.5): base64 with SAP's character substitutions.
+ *
+ * @module
+ */
+import { TicketError } from './errors.js';
+
+/** Default `maxLength` for the text form: real tickets are under 2 KiB. */
+export const DEFAULT_MAX_TICKET_TEXT_LENGTH = 8192;
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export interface DecodeTicketTextOptions {
+  /** Refuse longer input with `ERR_TICKET_TOO_LARGE` before doing any work. Default 8192 characters. */
+  maxLength?: number;
+}
+
+/**
+ * Decodes the text form exactly as SAP's `undoReplaceChar` does (§1.5): URL-decode while a `%` remains, then map
+ * `' '` and `!` to `+`, then decode standard base64 (strictly: any other character is `ERR_TICKET_MALFORMED`).
+ * Leading and trailing CR, LF and tabs (a file's newline) are ignored.
+ */
+export function decodeTicketText(text: string, options: DecodeTicketTextOptions = {}): Uint8Array {
+  const maxLength = checkMaxLength(options.maxLength, DEFAULT_MAX_TICKET_TEXT_LENGTH);
+  if (typeof text !== 'string') throw new TypeError('ticket text must be a string');
+  if (text.length > maxLength) {
+    throw new TicketError('ERR_TICKET_TOO_LARGE', `ticket text is ${text.length} characters, more than maxLength ${maxLength}`);
+  }
+  let s = text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '');
+  // Each pass shortens the string by 2 characters per escape, so the loop ends after at most length/3 passes.
+  while (s.includes('%')) s = percentDecode(s);
+  s = s.replace(/[ !]/g, '+');
+  if (s.length === 0) throw new TicketError('ERR_TICKET_MALFORMED', 'empty ticket');
+  if (!BASE64.test(s) || s.length % 4 === 1) throw new TicketError('ERR_TICKET_MALFORMED', 'ticket text is not base64');
+  return new Uint8Array(Buffer.from(s, 'base64'));
+}
+
+/**
+ * Encodes ticket bytes the way SAP's Java issuer does (`replaceSpecialChar`, §1.5): standard base64 with `+` written
+ * as `!`, `/` as `%2F` and `=` as `%3D`. The result is safe as a cookie value and as an HTTP header.
+ */
+export function encodeTicketText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('base64')
+    .replace(/\+/g, '!')
+    .replace(/\//g, '%2F')
+    .replace(/=/g, '%3D');
+}
+
+function percentDecode(s: string): string {
+  return s.replace(/%([0-9A-Fa-f]{2})|%/g, (match, hex: string | undefined) => {
+    if (hex === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'a "%" in the ticket text is not followed by two hex digits');
+    return String.fromCharCode(parseInt(hex, 16));
+  });
+}
+
+/** Validates a `maxLength` option (TypeError naming it). */
+export function checkMaxLength(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`maxLength must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}

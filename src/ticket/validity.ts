@@ -1,0 +1,54 @@
+/**
+ * Validity window (sap-logon-ticket.md §1.3): from CREATE_TIME (UTC, minute resolution) to CREATE_TIME + hours
+ * (0x05) + minutes (0x07), with a tolerance on both sides (SAP's `DEFAULT_TIME_TOL = 3`, minutes).
+ *
+ * @module
+ */
+import { TicketError } from './errors.js';
+
+export const DEFAULT_TOLERANCE_MINUTES = 3;
+const MINUTE = 60_000;
+
+/** A clock: a fixed instant or a function returning the current one. */
+export type Clock = Date | (() => Date);
+
+/** Reads a clock option (TypeError naming `now` when it is not a valid Date or function). */
+export function readClock(now: Clock | undefined): Date {
+  const value = typeof now === 'function' ? now() : (now ?? new Date());
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError('now must be a valid Date or a function returning one');
+  return value;
+}
+
+/** Parses `YYYYMMDDHHMM` (UTC) into a Date; `ERR_TICKET_MALFORMED` if it is not a real instant. */
+export function parseCreateTime(text: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (m === null) throw new TicketError('ERR_TICKET_MALFORMED', `CREATE_TIME "${text}" is not YYYYMMDDHHMM`);
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || date.getUTCHours() !== h || date.getUTCMinutes() !== mi) {
+    throw new TicketError('ERR_TICKET_MALFORMED', `CREATE_TIME "${text}" is not a valid date`);
+  }
+  return date;
+}
+
+/** Formats a Date as `YYYYMMDDHHMM` in UTC (seconds dropped). */
+export function formatCreateTime(date: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(date.getUTCFullYear(), 4)}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}`;
+}
+
+/** End of validity: creation + hours + minutes (a missing unit counts as 0). */
+export function validUntil(createdAt: Date, hours: number, minutes: number): Date {
+  return new Date(createdAt.getTime() + (hours * 60 + minutes) * MINUTE);
+}
+
+/** Throws `ERR_TICKET_NOT_YET_VALID` / `ERR_TICKET_EXPIRED` if `now` is outside [from − tol, until + tol]. */
+export function checkValidity(from: Date, until: Date, now: Date, toleranceMinutes: number): void {
+  const tol = toleranceMinutes * MINUTE;
+  if (now.getTime() < from.getTime() - tol) {
+    throw new TicketError('ERR_TICKET_NOT_YET_VALID', `ticket is valid from ${from.toISOString()} (tolerance ${toleranceMinutes} min); now is ${now.toISOString()}`);
+  }
+  if (now.getTime() > until.getTime() + tol) {
+    throw new TicketError('ERR_TICKET_EXPIRED', `ticket expired at ${until.toISOString()} (tolerance ${toleranceMinutes} min); now is ${now.toISOString()}`);
+  }
+}
