@@ -30,6 +30,8 @@ export interface CertificateInfo {
   readonly subjectDn: string;
   /** Issuer DN, RFC 4514 order. */
   readonly issuerDn: string;
+  /** The issuer Name exactly as encoded in the certificate (DER), for exact issuerAndSerialNumber matching. */
+  readonly issuerNameDer: Uint8Array;
   /** Serial number as lowercase hex without leading zeros (`"0"` for zero). */
   readonly serialNumber: string;
   /** Serial number in decimal, as STRUSTSSO2 shows it. */
@@ -102,6 +104,7 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
     pem: certificateToPem(der),
     subjectDn: nameToString(cert.subject),
     issuerDn: nameToString(cert.issuer),
+    issuerNameDer: nameDer(cert.issuer),
     serialNumber: serial,
     serialDecimal: BigInt(`0x${serial}`).toString(10),
     notBefore: cert.notBefore.value,
@@ -113,12 +116,22 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
   };
 }
 
-/** Builds a pkijs Name from an RFC 4514 string (most specific RDN first). */
+/** The DER of a pkijs Name: the bytes as received when it was parsed. */
+export function nameDer(name: pkijs.RelativeDistinguishedNames): Uint8Array {
+  return new Uint8Array(name.valueBeforeDecode.byteLength > 0 ? name.valueBeforeDecode.slice(0) : name.toSchema().toBER());
+}
+
+/**
+ * Builds a pkijs Name from an RFC 4514 string (most specific RDN first). Encoded here RDN by RDN, because pkijs's
+ * own `toSchema()` of a fresh Name puts every attribute into one multi-valued RDN.
+ */
 export function dnToName(dn: string): pkijs.RelativeDistinguishedNames {
   const parsed = parseDn(dn);
   if (parsed.length === 0) throw new TypeError('a certificate subject DN must not be empty');
-  const name = new pkijs.RelativeDistinguishedNames();
+  const rdnSets: asn1js.Set[] = [];
   for (const rdn of [...parsed].reverse()) {
+    const set = new asn1js.Set();
+    rdnSets.push(set);
     for (const attr of rdn) {
       const oid = attributeTypeOid(attr.type);
       if (oid === undefined) throw new TypeError(`unknown attribute type "${attr.type}" in DN "${dn}"`);
@@ -128,10 +141,10 @@ export function dnToName(dn: string): pkijs.RelativeDistinguishedNames {
         : oid === '1.2.840.113549.1.9.1'
           ? new asn1js.IA5String({ value: attr.value })
           : new asn1js.Utf8String({ value: attr.value });
-      name.typesAndValues.push(new pkijs.AttributeTypeAndValue({ type: oid, value }));
+      set.valueBlock.value.push(new pkijs.AttributeTypeAndValue({ type: oid, value }).toSchema());
     }
   }
-  return name;
+  return pkijs.RelativeDistinguishedNames.fromBER(new asn1js.Sequence({ value: rdnSets }).toBER());
 }
 
 /** SAP note 1055856: validity past 2038-01-01 breaks verification on older SAP systems (§1.4, §8). */

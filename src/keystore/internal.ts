@@ -3,6 +3,6 @@
  *
  * @module
  */
-export { describeCertificate, serialHex, publicKeyBits } from './certificates.js';
+export { describeCertificate, nameDer, serialHex, publicKeyBits } from './certificates.js';
 export type { CertificateInfo } from './certificates.js';
 export { nameToString } from './distinguished-name.js';

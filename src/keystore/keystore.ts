@@ -275,14 +275,19 @@ export class Keystore {
   }
 
   /**
-   * Every certificate in the keystore (own and trusted, each once) with this issuer DN and serial number: how a
-   * CMS SignerInfo's issuerAndSerialNumber is resolved (§3.2 step 1).
+   * Every certificate in the keystore (own and trusted, each once) with this issuer and serial number: how a
+   * CMS SignerInfo's issuerAndSerialNumber is resolved (§3.2 step 1). Give the issuer as the encoded Name (exact
+   * byte match, as the verifier does) or as a DN string (RDN-wise match).
    */
-  findCertificates(issuerDn: string, serialNumber: string): CertificateInfo[] {
+  findCertificates(issuer: string | Uint8Array, serialNumber: string): CertificateInfo[] {
     const serial = serialNumber.toLowerCase().replace(/^0+(?=.)/, '');
+    // Bytes: exact match of the encoded Name (what a CMS SignerInfo carries); a string: RDN-wise DN comparison.
+    const sameIssuer = typeof issuer === 'string'
+      ? (cert: CertificateInfo) => dnEquals(cert.issuerDn, issuer)
+      : (cert: CertificateInfo) => Buffer.from(cert.issuerNameDer).equals(Buffer.from(issuer));
     const found = new Map<string, CertificateInfo>();
     for (const cert of [this.own.certificate, ...this.#trusted.map((e) => e.certificate)]) {
-      if (cert.serialNumber === serial && dnEquals(cert.issuerDn, issuerDn)) found.set(cert.fingerprint, cert);
+      if (cert.serialNumber === serial && sameIssuer(cert)) found.set(cert.fingerprint, cert);
     }
     return [...found.values()];
   }

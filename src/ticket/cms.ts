@@ -11,7 +11,7 @@
 import { createHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { describeCertificate, nameToString, serialHex, type CertificateInfo } from '../keystore/internal.js';
+import { describeCertificate, nameDer, nameToString, serialHex, type CertificateInfo } from '../keystore/internal.js';
 import { TicketError } from './errors.js';
 
 /** Hash algorithms a ticket signature may use. */
@@ -40,9 +40,11 @@ const DIGEST_OIDS: Readonly<Record<string, string>> = {
 };
 const HASH_OIDS: Readonly<Record<TicketHash, string>> = { sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1' };
 
-/** Signature algorithm OIDs: key family and, where the OID fixes it, the hash. */
+/**
+ * Signature algorithm OIDs: key family and, where the OID fixes it, the hash. DSA and ECDSA are accepted only with
+ * their hash-specific OIDs (what SAP, OpenSSL and .NET write); RSA also as rsaEncryption (RFC 3370 §3.2).
+ */
 const SIGNATURE_OIDS: Readonly<Record<string, { family: TicketKeyFamily; hash?: string }>> = {
-  '1.2.840.10040.4.1': { family: 'dsa' },
   '1.2.840.10040.4.3': { family: 'dsa', hash: 'sha1' },
   '2.16.840.1.101.3.4.3.1': { family: 'dsa', hash: 'sha224' },
   '2.16.840.1.101.3.4.3.2': { family: 'dsa', hash: 'sha256' },
@@ -51,7 +53,6 @@ const SIGNATURE_OIDS: Readonly<Record<string, { family: TicketKeyFamily; hash?: 
   '1.2.840.113549.1.1.11': { family: 'rsa', hash: 'sha256' },
   '1.2.840.113549.1.1.12': { family: 'rsa', hash: 'sha384' },
   '1.2.840.113549.1.1.13': { family: 'rsa', hash: 'sha512' },
-  '1.2.840.10045.2.1': { family: 'ecdsa' },
   '1.2.840.10045.4.1': { family: 'ecdsa', hash: 'sha1' },
   '1.2.840.10045.4.3.2': { family: 'ecdsa', hash: 'sha256' },
   '1.2.840.10045.4.3.3': { family: 'ecdsa', hash: 'sha384' },
@@ -86,6 +87,8 @@ export interface CmsSignature {
   readonly signatureAlgorithmOid: string;
   /** The signer's certificate issuer DN (RFC 4514) from issuerAndSerialNumber. */
   readonly signerIssuer: string;
+  /** The issuer Name as encoded in issuerAndSerialNumber (DER); the keystore lookup matches these bytes exactly. */
+  readonly signerIssuerDer: Uint8Array;
   /** The signer's certificate serial number, lowercase hex without leading zeros. */
   readonly signerSerial: string;
   readonly signedAttributes: SignedAttributes | undefined;
@@ -122,6 +125,16 @@ function parseCmsUnchecked(der: Uint8Array): CmsSignature {
   const encapsulatedContent = encap.eContent === undefined ? undefined : new Uint8Array(encap.eContent.getValue());
   const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo;
   if (!(signerInfo.sid instanceof pkijs.IssuerAndSerialNumber)) throw malformed('the signer is not named by issuerAndSerialNumber');
+  // Fields outside the signed attributes are not covered by the signature: hold them to the one shape SAP writes
+  // (§1.4), so that no byte of the signature unit can change without the ticket being refused.
+  if (signedData.version !== 1 || signerInfo.version !== 1) throw malformed('SignedData and SignerInfo must be version 1');
+  if (signerInfo.unsignedAttrs !== undefined) throw malformed('unsigned attributes are not accepted');
+  if (!signedData.digestAlgorithms.some((a) => a.algorithmId === signerInfo.digestAlgorithm.algorithmId)) {
+    throw malformed("the SignerInfo's digest algorithm is not listed in SignedData.digestAlgorithms");
+  }
+  for (const alg of [...signedData.digestAlgorithms, signerInfo.digestAlgorithm, signerInfo.signatureAlgorithm]) {
+    if (alg.algorithmParams !== undefined && !(alg.algorithmParams instanceof asn1js.Null)) throw malformed(`unexpected parameters for algorithm ${alg.algorithmId}`);
+  }
 
   let signedAttributes: SignedAttributes | undefined;
   if (signerInfo.signedAttrs !== undefined) {
@@ -160,6 +173,7 @@ function parseCmsUnchecked(der: Uint8Array): CmsSignature {
     digestAlgorithm: DIGEST_OIDS[signerInfo.digestAlgorithm.algorithmId] ?? signerInfo.digestAlgorithm.algorithmId,
     signatureAlgorithmOid: signerInfo.signatureAlgorithm.algorithmId,
     signerIssuer: nameToString(signerInfo.sid.issuer),
+    signerIssuerDer: nameDer(signerInfo.sid.issuer),
     signerSerial: serialHex(signerInfo.sid.serialNumber.valueBlock.valueHexView),
     signedAttributes,
     signature: new Uint8Array(signerInfo.signature.valueBlock.valueHexView),

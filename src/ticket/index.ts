@@ -18,3 +18,5 @@ export { DEFAULT_TOLERANCE_MINUTES } from './validity.js';
 export type { Clock } from './validity.js';
 export { TicketError } from './errors.js';
 export type { TicketErrorCode } from './errors.js';
+export { verifyTicket, DEFAULT_MIN_KEY_BITS } from './verify.js';
+export type { MinKeyBits, TicketSigner, VerifiedTicket, VerifyTicketOptions } from './verify.js';

@@ -1,0 +1,238 @@
+/**
+ * `verifyTicket`: decode, find the signer in the keystore, check algorithm, key size, digest and signature, the ACL,
+ * the recipient and the validity window (sap-logon-ticket.md §1.3, §1.4, §2, §3.2, §7).
+ *
+ * Order of checks: structure → signer in keystore → algorithm allow-list → key size → messageDigest → signature →
+ * ACL → recipient / assertion → validity. Cryptography comes before the clock so that `ERR_TICKET_EXPIRED` means
+ * "genuine but expired", never "forged and also old".
+ *
+ * @module
+ */
+import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
+import { publicKeyBits } from '../keystore/internal.js';
+import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
+import type { InfoUnit } from './codec.js';
+import { decodeTicket, type DecodeTicketOptions } from './decode.js';
+import { TicketError } from './errors.js';
+import { checkValidity, DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from './validity.js';
+
+/** Minimum key sizes in bits (issue 8 policy): DSA p 1024, RSA 2048, EC 256. */
+export interface MinKeyBits {
+  dsa?: number;
+  rsa?: number;
+  ec?: number;
+}
+export const DEFAULT_MIN_KEY_BITS: Readonly<Required<MinKeyBits>> = { dsa: 1024, rsa: 2048, ec: 256 };
+
+export interface VerifyTicketOptions extends DecodeTicketOptions {
+  /** The trust store: own identity and trusted certificates with their ACL entries. */
+  keystore: Keystore;
+  /** The clock; default the system clock. */
+  now?: Clock;
+  /** Tolerance on both ends of the validity window, in minutes (default 3, SAP's `timetolerance`). */
+  toleranceMinutes?: number;
+  /** Accepted signature algorithms; default all of `TICKET_ALGORITHMS`. */
+  allowedAlgorithms?: readonly TicketAlgorithm[];
+  /** Require an authentication assertion ticket: flags bit 0x01 and recipient == own SID and client (§2). */
+  assertion?: boolean;
+  /** Minimum key sizes; default `DEFAULT_MIN_KEY_BITS`. */
+  minKeyBits?: MinKeyBits;
+  /** Accept keys below `minKeyBits` (e.g. old DSA-512 ABAP certificates). Default false. */
+  allowWeakKeys?: boolean;
+}
+
+/** Who signed a verified ticket, and why that signer is trusted. */
+export interface TicketSigner {
+  readonly subjectDn: string;
+  readonly issuerDn: string;
+  /** Serial number, lowercase hex. */
+  readonly serial: string;
+  /** `own`: the system's own certificate for its own SID/client; `trusted`: an ACL entry matched. */
+  readonly trust: 'own' | 'trusted';
+  /** The matching trusted entry's name (`trust === 'trusted'`). */
+  readonly entry: string | undefined;
+  readonly algorithm: TicketAlgorithm;
+  readonly keyBits: number;
+}
+
+/** A ticket that passed every check. */
+export interface VerifiedTicket {
+  /** 0x01 ABAP user with trailing blanks trimmed, else the 0x0A UTF-8 user; `undefined` if the ticket has neither. */
+  readonly user: string | undefined;
+  /** 0x20 portal user without its `portal:` prefix. */
+  readonly portalUser: string | undefined;
+  /** 0x88 authscheme, `default` when absent (§3.2). */
+  readonly authScheme: string;
+  /** Issuing SID, trimmed. */
+  readonly sid: string;
+  /** Issuing client, trimmed. */
+  readonly client: string;
+  readonly createdAt: Date;
+  /** Creation + hours + minutes, without tolerance. */
+  readonly validUntil: Date;
+  readonly language: string | undefined;
+  /** Recipient of an assertion ticket (0x10/0x0F), trimmed. */
+  readonly recipient: { readonly sid: string; readonly client: string } | undefined;
+  readonly flags: number;
+  /** True if flags bit 0x01 (one-time, do not cache) is set. */
+  readonly assertion: boolean;
+  readonly codePage: string;
+  readonly signer: TicketSigner;
+  readonly infoUnits: readonly InfoUnit[];
+}
+
+interface CheckedOptions {
+  keystore: Keystore;
+  now: Clock | undefined;
+  toleranceMinutes: number;
+  allowed: ReadonlySet<TicketAlgorithm>;
+  assertion: boolean;
+  minKeyBits: Required<MinKeyBits>;
+  allowWeakKeys: boolean;
+}
+
+function checkOptions(options: VerifyTicketOptions): CheckedOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('verifyTicket options must be an object');
+  const { keystore, now, toleranceMinutes = DEFAULT_TOLERANCE_MINUTES, allowedAlgorithms = TICKET_ALGORITHMS, assertion = false, minKeyBits = {}, allowWeakKeys = false } = options;
+  if (!(keystore instanceof Keystore)) throw new TypeError('keystore must be a Keystore');
+  if (now !== undefined && typeof now !== 'function' && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
+    throw new TypeError('now must be a valid Date or a function returning one');
+  }
+  if (typeof toleranceMinutes !== 'number' || !Number.isFinite(toleranceMinutes) || toleranceMinutes < 0) {
+    throw new TypeError('toleranceMinutes must be a finite number ≥ 0');
+  }
+  if (!Array.isArray(allowedAlgorithms) || allowedAlgorithms.some((a) => !(TICKET_ALGORITHMS as readonly string[]).includes(a))) {
+    throw new TypeError(`allowedAlgorithms must be an array of ${TICKET_ALGORITHMS.join(', ')}`);
+  }
+  if (typeof assertion !== 'boolean') throw new TypeError('assertion must be a boolean');
+  if (typeof allowWeakKeys !== 'boolean') throw new TypeError('allowWeakKeys must be a boolean');
+  if (minKeyBits === null || typeof minKeyBits !== 'object') throw new TypeError('minKeyBits must be an object { dsa?, rsa?, ec? }');
+  for (const [key, value] of Object.entries(minKeyBits)) {
+    if (!['dsa', 'rsa', 'ec'].includes(key) || (value !== undefined && (!Number.isInteger(value) || (value as number) < 0))) {
+      throw new TypeError('minKeyBits must be { dsa?, rsa?, ec? } with non-negative integers');
+    }
+  }
+  return {
+    keystore,
+    now,
+    toleranceMinutes,
+    allowed: new Set(allowedAlgorithms),
+    assertion,
+    minKeyBits: { ...DEFAULT_MIN_KEY_BITS, ...Object.fromEntries(Object.entries(minKeyBits).filter(([, v]) => v !== undefined)) },
+    allowWeakKeys,
+  };
+}
+
+/**
+ * Verifies a ticket (text form or bytes) against a keystore. Returns the verified fields, or throws a `TicketError`
+ * whose `code` says why the ticket is refused. Invalid options throw a `TypeError` naming the option.
+ */
+export function verifyTicket(input: string | Uint8Array, options: VerifyTicketOptions): VerifiedTicket {
+  const opts = checkOptions(options);
+  const now = readClock(opts.now);
+  try {
+    return verifyChecked(input, options, opts, now);
+  } catch (err) {
+    if (err instanceof TicketError) throw err;
+    // Never let a library exception escape as the reason for a refusal.
+    throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket could not be processed', { cause: err });
+  }
+}
+
+function verifyChecked(input: string | Uint8Array, options: VerifyTicketOptions, opts: CheckedOptions, now: Date): VerifiedTicket {
+  const ticket = decodeTicket(input, options.maxLength === undefined ? {} : { maxLength: options.maxLength });
+  const { fields, cms } = ticket;
+  if (fields.sid === undefined || fields.client === undefined || fields.createdAt === undefined || fields.validUntil === undefined) {
+    throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket lacks its issuing SID (0x03), client (0x02) or creation time (0x04)');
+  }
+  const user = (fields.user ?? fields.userUtf8)?.trimEnd();
+  if (user === undefined && fields.portalUser === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket names no user (0x01, 0x0A or 0x20)');
+  const sid = fields.sid.trim();
+  const client = fields.client.trim();
+
+  // §3.2 step 1: the signer is looked up in the keystore by issuerAndSerialNumber, never taken from the ticket.
+  const candidates = opts.keystore.findCertificates(cms.signerIssuerDer, cms.signerSerial);
+  if (candidates.length === 0) {
+    throw new TicketError('ERR_TICKET_SIGNER_UNKNOWN', `no certificate in the keystore has issuer "${cms.signerIssuer}" and serial ${cms.signerSerial}`);
+  }
+  const algorithm = signatureAlgorithmName(cms);
+  if (algorithm === undefined) {
+    throw new TicketError('ERR_TICKET_ALGORITHM_NOT_ALLOWED', `unsupported signature algorithm ${cms.signatureAlgorithmOid} with digest ${cms.digestAlgorithm}`);
+  }
+  if (!opts.allowed.has(algorithm)) throw new TicketError('ERR_TICKET_ALGORITHM_NOT_ALLOWED', `signature algorithm ${algorithm} is not in allowedAlgorithms`);
+
+  let signer: CertificateInfo | undefined;
+  let firstError: unknown;
+  for (const cert of candidates) {
+    try {
+      checkKey(cert, algorithm, opts);
+      verifyCmsSignature(cms, ticket.signedBytes, algorithm, cert.publicKey);
+      signer = cert;
+      break;
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  if (signer === undefined) throw firstError;
+
+  // §3.2 steps 2–4: own tickets, else an ACL entry for the ticket's SID and client.
+  const authorization = opts.keystore.authorize(signer, sid, client);
+  if (authorization === null) {
+    throw new TicketError('ERR_TICKET_ACL_MISMATCH', `the signer "${signer.subjectDn}" is not allowed to issue tickets for ${sid}/${client}`);
+  }
+
+  // §2: recipient units, when present, must name this system — in every mode, so that an assertion ticket meant for
+  // another system is never accepted as a logon ticket here.
+  const own = opts.keystore.own;
+  const recipient = fields.recipientSid !== undefined || fields.recipientClient !== undefined
+    ? { sid: (fields.recipientSid ?? '').trim(), client: (fields.recipientClient ?? '').trim() }
+    : undefined;
+  if (recipient !== undefined && !(sameSystemId(recipient.sid, own.sid) && sameSystemId(recipient.client, own.client))) {
+    throw new TicketError('ERR_TICKET_WRONG_RECIPIENT', `the ticket is for ${recipient.sid}/${recipient.client}, not ${own.sid}/${own.client}`);
+  }
+  if (opts.assertion) {
+    if ((fields.flags & 0x01) === 0) throw new TicketError('ERR_TICKET_NOT_ASSERTION', 'not an assertion ticket (flags bit 0x01 is not set)');
+    if (recipient === undefined) throw new TicketError('ERR_TICKET_WRONG_RECIPIENT', 'the assertion ticket names no recipient (0x10/0x0F)');
+  }
+
+  checkValidity(fields.createdAt, fields.validUntil, now, opts.toleranceMinutes);
+
+  const entry: TrustedEntry | undefined = authorization.kind === 'trusted' ? authorization.entry : undefined;
+  return {
+    user,
+    portalUser: fields.portalUser?.replace(/^portal:/, ''),
+    authScheme: fields.authScheme ?? 'default',
+    sid,
+    client,
+    createdAt: fields.createdAt,
+    validUntil: fields.validUntil,
+    language: fields.language?.trim() || undefined,
+    recipient,
+    flags: fields.flags,
+    assertion: (fields.flags & 0x01) !== 0,
+    codePage: ticket.codePage,
+    signer: {
+      subjectDn: signer.subjectDn,
+      issuerDn: signer.issuerDn,
+      serial: signer.serialNumber,
+      trust: authorization.kind,
+      entry: entry?.name,
+      algorithm,
+      keyBits: signer.keyBits,
+    },
+    infoUnits: ticket.infoUnits,
+  };
+}
+
+function checkKey(cert: CertificateInfo, algorithm: TicketAlgorithm, opts: CheckedOptions): void {
+  const family = algorithm.split('-')[0];
+  const keyFamily = cert.keyType === 'ec' ? 'ecdsa' : cert.keyType;
+  if (family !== keyFamily) {
+    throw new TicketError('ERR_TICKET_SIGNATURE_INVALID', `the ticket says ${algorithm} but the signer certificate has a ${cert.keyType.toUpperCase()} key`);
+  }
+  const bits = publicKeyBits(cert.publicKey);
+  const min = opts.minKeyBits[cert.keyType];
+  if (!opts.allowWeakKeys && bits < min) {
+    throw new TicketError('ERR_TICKET_KEY_TOO_WEAK', `the signer's ${cert.keyType.toUpperCase()} key has ${bits} bits, fewer than ${min} (set allowWeakKeys to accept it)`);
+  }
+}
