@@ -20,3 +20,5 @@ export { TicketError } from './errors.js';
 export type { TicketErrorCode } from './errors.js';
 export { verifyTicket, DEFAULT_MIN_KEY_BITS } from './verify.js';
 export type { MinKeyBits, TicketSigner, VerifiedTicket, VerifyTicketOptions } from './verify.js';
+export { issueTicket, issueAssertionTicket, DEFAULT_LOGON_TICKET_LIFETIME_MINUTES, DEFAULT_ASSERTION_TICKET_LIFETIME_MINUTES } from './issue.js';
+export type { IssueTicketOptions, IssueAssertionTicketOptions, IssuedTicket } from './issue.js';
