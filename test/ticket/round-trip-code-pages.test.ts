@@ -118,7 +118,7 @@ describe('unknown InfoUnits are kept and covered by the signature', () => {
   });
   it('a change in the unknown unit is a digest mismatch', () => {
     const bytes = ticketWithUnknownUnit();
-    bytes[8] ^= 0x01;
+    bytes[8] = (bytes[8] as number) ^ 0x01;
     expectTicketError(() => verifyTicket(bytes, { keystore: dsa, now: NOW }), 'ERR_TICKET_DIGEST_MISMATCH');
   });
 });
