@@ -37,3 +37,5 @@ export type {
 } from './stack/passport-adapter.js';
 export { buildDecisionRecord, summarizeError } from './stack/decision-record.js';
 export type { DecisionCall, DecisionError, DecisionRecord, DecisionRecordInput } from './stack/decision-record.js';
+export * from './ticket/index.js';
+export * from './keystore/index.js';
