@@ -1,0 +1,83 @@
+/** Shared fixtures for the PassTicket tests: frozen clocks, profiles, and stand-ins for the state and guard. */
+import { TicketStackError } from '../../src/errors.js';
+import { defineApplication, PassTicketProfiles, type ApplicationDefinition } from '../../src/passticket/profiles.js';
+import type { PassTicketSignOnGuard } from '../../src/passticket/verifier.js';
+import type { StateStore } from '../../src/state/state-store.js';
+
+export const NOW = 1_700_000_000; // frozen epoch seconds
+export const frozenClock = (seconds = NOW) => () => seconds * 1000;
+
+export const LEGACY_KEY = 'E001193519561977';
+export const ENHANCED_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f';
+
+export function profiles(extra: Partial<ApplicationDefinition> = {}, mayGenerate = true): PassTicketProfiles {
+  return new PassTicketProfiles({
+    mayGenerate,
+    applications: [
+      defineApplication({ name: 'CICSAPP1', key: LEGACY_KEY, algorithm: 'legacy', generators: { users: ['*'] }, ...extra }),
+      defineApplication({ name: 'TSOSYS1', key: ENHANCED_KEY, algorithm: 'enhanced', generators: { users: ['*'] }, ...extra }),
+      defineApplication({ name: 'NOREPLAY', key: LEGACY_KEY, algorithm: 'legacy', replayProtection: false }),
+    ],
+  });
+}
+
+/** A minimal StateStore (claimOnce with expiry on the real clock). */
+export class TestStateStore implements StateStore {
+  readonly entries = new Map<string, { value: number; expiresAt: number }>();
+  #live(key: string) {
+    const e = this.entries.get(key);
+    if (e !== undefined && e.expiresAt <= Date.now()) this.entries.delete(key);
+    return this.entries.get(key);
+  }
+  async claimOnce(key: string, ttlMs: number) {
+    if (this.#live(key)) return false;
+    this.entries.set(key, { value: 1, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+  async release(key: string) {
+    this.entries.delete(key);
+  }
+  async increment(key: string, windowMs: number) {
+    const e = this.#live(key) ?? { value: 0, expiresAt: Date.now() + windowMs };
+    e.value++;
+    this.entries.set(key, e);
+    return e.value;
+  }
+  async count(key: string) {
+    return this.#live(key)?.value ?? 0;
+  }
+  async reset(key: string) {
+    this.entries.delete(key);
+  }
+  async setFlag(key: string, ttlMs?: number) {
+    this.entries.set(key, { value: 1, expiresAt: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
+  }
+  async hasFlag(key: string) {
+    return this.#live(key) !== undefined;
+  }
+  async close() {}
+}
+
+/** A stand-in with SignOnGuard's behaviour: REVOKE after `maxFailures` consecutive failures. */
+export class TestGuard implements PassTicketSignOnGuard {
+  readonly failures = new Map<string, number>();
+  readonly revoked = new Set<string>();
+  constructor(readonly maxFailures = 3) {}
+  async assertNotRevoked(userId: string) {
+    if (this.revoked.has(userId.toUpperCase())) throw new TicketStackError('ERR_USER_REVOKED', `user ${userId} is revoked`);
+  }
+  async recordFailure(userId: string) {
+    const id = userId.toUpperCase();
+    const failures = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, failures);
+    if (failures >= this.maxFailures) this.revoked.add(id);
+    return { failures, revoked: this.revoked.has(id) };
+  }
+  async recordSuccess(userId: string) {
+    this.failures.delete(userId.toUpperCase());
+  }
+  async restore(userId: string) {
+    this.revoked.delete(userId.toUpperCase());
+    this.failures.delete(userId.toUpperCase());
+  }
+}
