@@ -39,3 +39,11 @@ export { buildDecisionRecord, summarizeError } from './stack/decision-record.js'
 export type { DecisionCall, DecisionError, DecisionRecord, DecisionRecordInput } from './stack/decision-record.js';
 export * from './ticket/index.js';
 export * from './keystore/index.js';
+export { StateError } from './state/errors.js';
+export type { StateErrorCode } from './state/errors.js';
+export { MemoryStateStore } from './state/memory-state-store.js';
+export type { MemoryStateStoreOptions } from './state/memory-state-store.js';
+export { RedisStateStore } from './state/redis-state-store.js';
+export type { RedisClientLike, RedisStateStoreOptions, StateEvent } from './state/redis-state-store.js';
+export { createStateStore } from './state/create-state-store.js';
+export type { CreateStateStoreOptions } from './state/create-state-store.js';

@@ -1,0 +1,147 @@
+/**
+ * The embedded state store: one process only (tests, a single instance). Several instances behind a load
+ * balancer must share a `RedisStateStore` instead, or "once" silently becomes "once per process"
+ * (passticket.md §2.3, ecosystem-notes.md §4.3).
+ *
+ * JavaScript runs each method body without interleaving, so every operation here is atomic.
+ *
+ * @module
+ */
+import type { StateStore } from './state-store.js';
+import { StateError } from './errors.js';
+import { assertKey, assertKnownOptions, assertPositiveInteger } from './validate.js';
+
+export interface MemoryStateStoreOptions {
+  /**
+   * Most keys held at once (default 100,000). When full, expired keys are swept; if it is still full the
+   * operation rejects with `ERR_STATE_UNAVAILABLE` (fail closed) rather than forgetting a live one-time marker.
+   */
+  maxEntries?: number;
+  /** How often expired keys are swept in the background (default 60,000 ms; the timer is unref'd). */
+  sweepIntervalMs?: number;
+}
+
+interface Entry {
+  value: number;
+  /** Epoch milliseconds; `Infinity` for no expiry. */
+  expiresAt: number;
+}
+
+const WHERE = 'MemoryStateStore';
+const OPTION_KEYS = ['maxEntries', 'sweepIntervalMs'] as const;
+
+export class MemoryStateStore implements StateStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: MemoryStateStoreOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
+    assertKnownOptions(WHERE, options, OPTION_KEYS);
+    const maxEntries = options.maxEntries ?? 100_000;
+    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    assertPositiveInteger(WHERE, 'maxEntries', maxEntries);
+    assertPositiveInteger(WHERE, 'sweepIntervalMs', sweepIntervalMs);
+    this.#maxEntries = maxEntries;
+    this.#timer = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Number of live (unexpired) keys. */
+  get size(): number {
+    this.sweep();
+    return this.#entries.size;
+  }
+
+  /** Drops every expired key now (also runs lazily on access and periodically). */
+  sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) this.#entries.delete(key);
+    }
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    this.#check('claimOnce', key);
+    assertPositiveInteger(`${WHERE}.claimOnce`, 'ttlMs', ttlMs);
+    if (this.#live(key) !== undefined) return false;
+    this.#insert(key, { value: 1, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
+  async release(key: string): Promise<void> {
+    this.#check('release', key);
+    this.#entries.delete(key);
+  }
+
+  async increment(key: string, windowMs: number): Promise<number> {
+    this.#check('increment', key);
+    assertPositiveInteger(`${WHERE}.increment`, 'windowMs', windowMs);
+    const entry = this.#live(key);
+    if (entry !== undefined) {
+      // The window started with the first increment; later increments do not extend it.
+      entry.value += 1;
+      return entry.value;
+    }
+    this.#insert(key, { value: 1, expiresAt: Date.now() + windowMs });
+    return 1;
+  }
+
+  async count(key: string): Promise<number> {
+    this.#check('count', key);
+    return this.#live(key)?.value ?? 0;
+  }
+
+  async reset(key: string): Promise<void> {
+    this.#check('reset', key);
+    this.#entries.delete(key);
+  }
+
+  async setFlag(key: string, ttlMs?: number): Promise<void> {
+    this.#check('setFlag', key);
+    if (ttlMs !== undefined) assertPositiveInteger(`${WHERE}.setFlag`, 'ttlMs', ttlMs);
+    const expiresAt = ttlMs === undefined ? Infinity : Date.now() + ttlMs;
+    if (this.#live(key) !== undefined) this.#entries.set(key, { value: 1, expiresAt });
+    else this.#insert(key, { value: 1, expiresAt });
+  }
+
+  async hasFlag(key: string): Promise<boolean> {
+    this.#check('hasFlag', key);
+    return this.#live(key) !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#entries.clear();
+  }
+
+  #check(method: string, key: string): void {
+    assertKey(`${WHERE}.${method}`, key);
+    if (this.#closed) throw new StateError('ERR_STATE_UNAVAILABLE', `${WHERE} is closed`);
+  }
+
+  /** The entry if present and unexpired; an expired one is dropped (lazy sweep). */
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #insert(key: string, entry: Entry): void {
+    if (this.#entries.size >= this.#maxEntries) {
+      this.sweep();
+      if (this.#entries.size >= this.#maxEntries) {
+        // Fail closed: evicting a live one-time marker would let its ticket be accepted twice.
+        throw new StateError('ERR_STATE_UNAVAILABLE', `${WHERE} is full (maxEntries ${this.#maxEntries})`);
+      }
+    }
+    this.#entries.set(key, entry);
+  }
+}
