@@ -87,6 +87,11 @@ export class PassTicketVerifier {
     };
   }
 
+  /** The application profiles this verifier evaluates against. */
+  get profiles(): PassTicketProfiles {
+    return this.#o.profiles;
+  }
+
   /** Verifies a PassTicket sign-on. Throws only for an unknown application or an unavailable dependency. */
   async verifyPassTicket(input: VerifyPassTicketInput): Promise<VerifyPassTicketResult> {
     const { profiles, state, guard, users, clock, keyPrefix } = this.#o;

@@ -2,7 +2,7 @@
 import { TicketStackError } from '../../src/errors.js';
 import { defineApplication, PassTicketProfiles, type ApplicationDefinition } from '../../src/passticket/profiles.js';
 import type { PassTicketSignOnGuard } from '../../src/passticket/verifier.js';
-import type { StateStore } from '../../src/state/state-store.js';
+import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 
 export const NOW = 1_700_000_000; // frozen epoch seconds
 export const frozenClock = (seconds = NOW) => () => seconds * 1000;
@@ -21,41 +21,13 @@ export function profiles(extra: Partial<ApplicationDefinition> = {}, mayGenerate
   });
 }
 
-/** A minimal StateStore (claimOnce with expiry on the real clock). */
-export class TestStateStore implements StateStore {
-  readonly entries = new Map<string, { value: number; expiresAt: number }>();
-  #live(key: string) {
-    const e = this.entries.get(key);
-    if (e !== undefined && e.expiresAt <= Date.now()) this.entries.delete(key);
-    return this.entries.get(key);
+/** The real embedded store, recording the keys claimed (to check what the store holds). */
+export class TestStateStore extends MemoryStateStore {
+  readonly claimed: string[] = [];
+  override async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    this.claimed.push(key);
+    return super.claimOnce(key, ttlMs);
   }
-  async claimOnce(key: string, ttlMs: number) {
-    if (this.#live(key)) return false;
-    this.entries.set(key, { value: 1, expiresAt: Date.now() + ttlMs });
-    return true;
-  }
-  async release(key: string) {
-    this.entries.delete(key);
-  }
-  async increment(key: string, windowMs: number) {
-    const e = this.#live(key) ?? { value: 0, expiresAt: Date.now() + windowMs };
-    e.value++;
-    this.entries.set(key, e);
-    return e.value;
-  }
-  async count(key: string) {
-    return this.#live(key)?.value ?? 0;
-  }
-  async reset(key: string) {
-    this.entries.delete(key);
-  }
-  async setFlag(key: string, ttlMs?: number) {
-    this.entries.set(key, { value: 1, expiresAt: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
-  }
-  async hasFlag(key: string) {
-    return this.#live(key) !== undefined;
-  }
-  async close() {}
 }
 
 /** A stand-in with SignOnGuard's behaviour: REVOKE after `maxFailures` consecutive failures. */

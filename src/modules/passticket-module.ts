@@ -1,0 +1,116 @@
+/**
+ * The **PassTicket** login module: a Passport strategy that accepts a RACF PassTicket in place of the password, for
+ * one configured application name, so that an Express service can be the target of a PassTicket sign-on
+ * (passticket.md §2, §5.4: "a PassTicket can be supplied as the password"). It stacks with the other modules in
+ * `loginStack`.
+ *
+ * Credentials: HTTP Basic (`Authorization: Basic base64(user:passticket)`) first, else a form POST
+ * (`req.body[usernameField]`, `req.body[passwordField]`, default `username` / `password`).
+ *
+ * Checks are those of {@link PassTicketVerifier}: evaluation in the window, replay protection, and, with the
+ * verifier's `guard`, revocation (a failure counts as a wrong password; a revoked user fails even with a valid
+ * ticket). Every refusal gives the same info, `ERR_PASSTICKET_REFUSED`, so it never reveals whether the user
+ * exists or is revoked; the verifier's `reason` goes to `onRefusal` for logs only.
+ *
+ * @module
+ */
+import type { Request } from 'express';
+import { createRequire } from 'node:module';
+import type { Strategy } from 'passport';
+import { isRacfName } from '../passticket/ebcdic.js';
+import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
+
+type Done = (err: unknown, user?: unknown, info?: unknown) => void;
+type CustomStrategyCtor = new (verify: (req: Request, done: Done) => void) => Strategy & { name: string };
+const require = createRequire(import.meta.url);
+// passport-custom ships no types: its Strategy calls verify(req, done); done(null, false, info) → fail(info).
+const { Strategy: CustomStrategy } = require('passport-custom') as { Strategy: CustomStrategyCtor };
+
+export interface PassTicketStrategyOptions {
+  /** The application name the PassTickets must be for (this service's APPLID); must have a profile. */
+  application: string;
+  verifier: PassTicketVerifier;
+  /** Strategy name (default `passticket`). */
+  name?: string;
+  usernameField?: string;
+  passwordField?: string;
+  /** Called on every refusal with the internal reason (for logs; never sent to the client). */
+  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' }) => void;
+}
+
+/** The `info` given to `fail()`. */
+export interface PassTicketFailureInfo {
+  code: 'ERR_PASSTICKET_REFUSED' | 'ERR_PASSTICKET_MISSING_CREDENTIALS';
+  message: string;
+}
+
+/** The user given to `success()`. */
+export interface PassTicketUser {
+  id: string;
+  authMethod: 'passticket';
+  application: string;
+  groups?: string[];
+}
+
+const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'onRefusal']);
+
+function credentials(req: Request, userField: string, passField: string): { user: string; ticket: string } | undefined {
+  const header = req.headers?.authorization;
+  if (typeof header === 'string' && /^basic /i.test(header)) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return { user: decoded.slice(0, colon), ticket: decoded.slice(colon + 1) };
+    return undefined;
+  }
+  const body = (req as { body?: Record<string, unknown> }).body;
+  const user = body?.[userField];
+  const ticket = body?.[passField];
+  return typeof user === 'string' && typeof ticket === 'string' && user !== '' ? { user, ticket } : undefined;
+}
+
+/** Creates the PassTicket login module (a passport-custom strategy). */
+export function createPassTicketStrategy(options: PassTicketStrategyOptions): Strategy & { name: string } {
+  if (options === null || typeof options !== 'object') throw new TypeError('createPassTicketStrategy: expected an options object');
+  for (const k of Object.keys(options)) if (!KEYS.has(k)) throw new TypeError(`createPassTicketStrategy: unknown option '${k}'`);
+  const { verifier } = options;
+  if (verifier === undefined || typeof verifier.verifyPassTicket !== 'function') {
+    throw new TypeError("createPassTicketStrategy: option 'verifier' must be a PassTicketVerifier");
+  }
+  if (typeof options.application !== 'string' || !isRacfName(options.application) || verifier.profiles.get(options.application) === undefined) {
+    throw new TypeError("createPassTicketStrategy: option 'application' must name a defined PassTicket profile");
+  }
+  const application = options.application.toUpperCase();
+  const userField = options.usernameField ?? 'username';
+  const passField = options.passwordField ?? 'password';
+
+  const refused: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_REFUSED', message: 'Invalid user ID or PassTicket' };
+  const missing: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_MISSING_CREDENTIALS', message: 'A user ID and PassTicket are required' };
+
+  async function verify(req: Request): Promise<{ user: PassTicketUser | false; info: PassTicketFailureInfo | undefined }> {
+    const creds = credentials(req, userField, passField);
+    if (creds === undefined) {
+      options.onRefusal?.({ user: '', application, reason: 'missing-credentials' });
+      return { user: false, info: missing };
+    }
+    const result = await verifier.verifyPassTicket({ user: creds.user, application, ticket: creds.ticket });
+    if (!result.valid) {
+      options.onRefusal?.({ user: creds.user, application, reason: result.reason });
+      return { user: false, info: refused };
+    }
+    return {
+      user: {
+        id: result.user,
+        authMethod: 'passticket',
+        application,
+        ...(result.record === undefined ? {} : { groups: [...result.record.groups] }),
+      },
+      info: undefined,
+    };
+  }
+
+  const strategy = new CustomStrategy((req, done) => {
+    verify(req).then(({ user, info }) => done(null, user, info), done);
+  });
+  strategy.name = options.name ?? 'passticket';
+  return strategy;
+}
