@@ -7,6 +7,8 @@
  */
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { registerKeystoreCommands } from './keystore-commands.js';
+import { registerTicketCommands } from './ticket-commands.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   // Subcommands are registered below, one line per area.
+  registerKeystoreCommands(program);
+  registerTicketCommands(program);
   return program;
 }
 
