@@ -53,3 +53,24 @@ export class TestGuard implements PassTicketSignOnGuard {
     this.failures.delete(userId.toUpperCase());
   }
 }
+
+/** A JWT issuer (ES256) and a client whose ECDH public key goes into the RFC 7800 `cnf.jwk` claim. */
+export async function jwtParties() {
+  const { SignJWT, exportJWK, generateKeyPair } = await import('jose');
+  const issuer = await generateKeyPair('ES256');
+  const client = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
+  const clientJwk = await exportJWK(client.publicKey);
+  const rsa = await generateKeyPair('RSA-OAEP-256', { extractable: true });
+  const rsaJwk = await exportJWK(rsa.publicKey);
+  let n = 0;
+  const token = (sub: string, cnf: 'ec' | 'rsa' | 'none' = 'ec', iss = 'https://idp.example') =>
+    new SignJWT(cnf === 'none' ? {} : { cnf: { jwk: cnf === 'ec' ? clientJwk : rsaJwk } })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(sub)
+      .setIssuer(iss)
+      .setJti(`t${++n}`) // distinct tokens: a token obtains one ENCRYPTKEY
+      .setIssuedAt(NOW)
+      .setExpirationTime(NOW + 300)
+      .sign(issuer.privateKey);
+  return { issuer, client, token };
+}
