@@ -116,6 +116,9 @@ function parseCmsUnchecked(der: Uint8Array): CmsSignature {
   const asn1 = asn1js.fromBER(der.slice());
   if (asn1.offset === -1 || asn1.result.error !== '') throw malformed(`not DER (${asn1.result.error})`);
   if (asn1.offset !== der.length) throw malformed('trailing bytes after the ContentInfo');
+  // asn1js reads BER leniently (e.g. a constructed value whose length disagrees with its contents). SAP writes DER:
+  // re-encode and compare, so that no byte outside the signed attributes can change unnoticed.
+  if (!Buffer.from(asn1.result.toBER(false)).equals(Buffer.from(der))) throw malformed('not DER');
   const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
   if (contentInfo.contentType !== OID.signedData) throw malformed(`content type ${contentInfo.contentType} is not signedData`);
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });

@@ -9,6 +9,7 @@ import { TicketError } from './errors.js';
 export const DEFAULT_MAX_TICKET_TEXT_LENGTH = 8192;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MAX_URL_DECODE_PASSES = 8;
 
 export interface DecodeTicketTextOptions {
   /** Refuse longer input with `ERR_TICKET_TOO_LARGE` before doing any work. Default 8192 characters. */
@@ -27,8 +28,12 @@ export function decodeTicketText(text: string, options: DecodeTicketTextOptions 
     throw new TicketError('ERR_TICKET_TOO_LARGE', `ticket text is ${text.length} characters, more than maxLength ${maxLength}`);
   }
   let s = text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '');
-  // Each pass shortens the string by 2 characters per escape, so the loop ends after at most length/3 passes.
-  while (s.includes('%')) s = percentDecode(s);
+  // SAP loops while a '%' remains. Real tickets are URL-encoded at most two or three times (proxies, Tomcat); the
+  // passes are capped so that "%252525…" cannot make decoding quadratic.
+  for (let pass = 0; s.includes('%'); pass++) {
+    if (pass === MAX_URL_DECODE_PASSES) throw new TicketError('ERR_TICKET_MALFORMED', `ticket text is URL-encoded more than ${MAX_URL_DECODE_PASSES} times`);
+    s = percentDecode(s);
+  }
   s = s.replace(/[ !]/g, '+');
   if (s.length === 0) throw new TicketError('ERR_TICKET_MALFORMED', 'empty ticket');
   if (!BASE64.test(s) || s.length % 4 === 1) throw new TicketError('ERR_TICKET_MALFORMED', 'ticket text is not base64');
