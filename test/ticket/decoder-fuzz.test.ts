@@ -41,7 +41,7 @@ describe('random input never crashes the decoder: it throws only TicketError', (
     const signature = decodeTicket(sample).signature;
     fc.assert(
       fc.property(fc.array(fc.record({ id: fc.integer({ min: 0, max: 0xfe }), data: fc.uint8Array({ maxLength: 40 }) }), { maxLength: 12 }), (units) => {
-        const parts = [Uint8Array.of(2, 0x34, 0x31, 0x30, 0x33)];
+        const parts: Uint8Array[] = [Uint8Array.of(2, 0x34, 0x31, 0x30, 0x33)];
         for (const u of units) parts.push(Uint8Array.of(u.id, u.data.length >> 8, u.data.length & 0xff), u.data);
         parts.push(Uint8Array.of(0xff, signature.length >> 8, signature.length & 0xff), signature);
         onlyTicketErrors(new Uint8Array(Buffer.concat(parts)));
