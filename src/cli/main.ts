@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { registerKeystoreCommands } from './keystore-commands.js';
+import { registerPassticketCommands } from './passticket-commands.js';
 import { registerTicketCommands } from './ticket-commands.js';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   // Subcommands are registered below, one line per area.
   registerKeystoreCommands(program);
   registerTicketCommands(program);
+  registerPassticketCommands(program);
   return program;
 }
 
