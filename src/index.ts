@@ -47,3 +47,47 @@ export { RedisStateStore } from './state/redis-state-store.js';
 export type { RedisClientLike, RedisStateStoreOptions, StateEvent } from './state/redis-state-store.js';
 export { createStateStore } from './state/create-state-store.js';
 export type { CreateStateStoreOptions } from './state/create-state-store.js';
+export { PassTicketError } from './passticket/errors.js';
+export type { PassTicketErrorCode } from './passticket/errors.js';
+export { isRacfName } from './passticket/ebcdic.js';
+export { generateLegacyPassTicket } from './passticket/legacy-algorithm.js';
+export { generateEnhancedPassTicket } from './passticket/enhanced-algorithm.js';
+export type { EnhancedType } from './passticket/enhanced-algorithm.js';
+export type { EvaluationResult } from './passticket/evaluate.js';
+export { defineApplication, PassTicketApplication, PassTicketProfiles } from './passticket/profiles.js';
+export type { ApplicationDefinition, PassTicketAlgorithm, PassTicketProfilesOptions } from './passticket/profiles.js';
+export { PassTicketGenerator } from './passticket/generator.js';
+export type { GeneratedPassTicket, GeneratePassTicketInput, PassTicketGeneratorOptions } from './passticket/generator.js';
+export { PassTicketVerifier } from './passticket/verifier.js';
+export type {
+  PassTicketRefusal,
+  PassTicketSignOnGuard,
+  PassTicketVerifierOptions,
+  VerifyPassTicketInput,
+  VerifyPassTicketResult,
+} from './passticket/verifier.js';
+export {
+  CICS_RESP,
+  CICS_RESP2,
+  CicsCondition,
+  createPassTicketService,
+  ESM_CODES,
+  jwtTokenVerifier,
+  logonTicketTokenVerifier,
+  PassTicketService,
+} from './passticket/cics.js';
+export type {
+  CicsConditionCode,
+  CicsConditionName,
+  EncryptedPassTicketResult,
+  InvreqResp2,
+  JwtTokenVerifierOptions,
+  NotauthResp2,
+  PassTicketResult,
+  PassTicketServiceOptions,
+  TokenVerifier,
+  VerifiedToken,
+  VerifyTokenResult,
+} from './passticket/cics.js';
+export { createPassTicketStrategy } from './modules/passticket-module.js';
+export type { PassTicketFailureInfo, PassTicketStrategyOptions, PassTicketUser } from './modules/passticket-module.js';
