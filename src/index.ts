@@ -91,3 +91,17 @@ export type {
 } from './passticket/cics.js';
 export { createPassTicketStrategy } from './modules/passticket-module.js';
 export type { PassTicketFailureInfo, PassTicketStrategyOptions, PassTicketUser } from './modules/passticket-module.js';
+export { UserStoreError, SignOnError } from './users/errors.js';
+export type { UserStoreErrorCode, SignOnErrorCode } from './users/errors.js';
+export { SignOnGuard } from './users/sign-on-guard.js';
+export type { SignOnGuardOptions, SignOnEvent } from './users/sign-on-guard.js';
+export { hashPassword, verifyPasswordHash, needsRehash, DEFAULT_SCRYPT_PARAMS } from './users/password-hash.js';
+export type { ScryptParams } from './users/password-hash.js';
+export { MemoryUserStore } from './users/memory-user-store.js';
+export type { MemoryUserStoreOptions } from './users/memory-user-store.js';
+export { FileUserStore } from './users/file-user-store.js';
+export type { FileUserStoreOptions } from './users/file-user-store.js';
+export { PostgresUserStore, POSTGRES_SCHEMA_VERSION } from './users/postgres-user-store.js';
+export type { PgPoolLike, PostgresUserStoreOptions } from './users/postgres-user-store.js';
+export { createUserStore, DEFAULT_USERS_FILE } from './users/create-user-store.js';
+export type { CreateUserStoreOptions } from './users/create-user-store.js';

@@ -1,0 +1,48 @@
+/**
+ * Picks the user store: PostgreSQL when a database URL is given (or `DATABASE_URL` is set and no file
+ * path is given), else the embedded file store.
+ *
+ * @module
+ */
+import type { UserStore } from './user-store.js';
+import { FileUserStore } from './file-user-store.js';
+import { PostgresUserStore } from './postgres-user-store.js';
+import type { ScryptParams } from './password-hash.js';
+
+export interface CreateUserStoreOptions {
+  /** PostgreSQL URL. Default: `process.env.DATABASE_URL`, unless `path` is given. */
+  databaseUrl?: string;
+  /** The users file of the embedded store (default `./ticketstack-users.json`). */
+  path?: string;
+  /** PostgreSQL schema (default `'ticketstack'`). */
+  schema?: string;
+  /** PostgreSQL connect and query timeout (default 2000 ms). */
+  queryTimeoutMs?: number;
+  hashParams?: ScryptParams;
+}
+
+/** The embedded store's file when no `path` is given. */
+export const DEFAULT_USERS_FILE = 'ticketstack-users.json';
+
+const OPTION_KEYS = ['databaseUrl', 'path', 'schema', 'queryTimeoutMs', 'hashParams'];
+
+export function createUserStore(options: CreateUserStoreOptions = {}): UserStore {
+  if (options === null || typeof options !== 'object') throw new TypeError('createUserStore: options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new TypeError(`createUserStore: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
+  }
+  if (options.databaseUrl !== undefined && options.path !== undefined) {
+    throw new TypeError('createUserStore: give "databaseUrl" or "path", not both');
+  }
+  const envUrl = process.env.DATABASE_URL?.trim() ? process.env.DATABASE_URL : undefined;
+  const databaseUrl = options.databaseUrl ?? (options.path === undefined ? envUrl : undefined);
+  if (databaseUrl !== undefined) {
+    return new PostgresUserStore({
+      connectionString: databaseUrl,
+      ...(options.schema !== undefined && { schema: options.schema }),
+      ...(options.queryTimeoutMs !== undefined && { queryTimeoutMs: options.queryTimeoutMs }),
+      ...(options.hashParams !== undefined && { hashParams: options.hashParams }),
+    });
+  }
+  return new FileUserStore({ path: options.path ?? DEFAULT_USERS_FILE, ...(options.hashParams !== undefined && { hashParams: options.hashParams }) });
+}

@@ -1,0 +1,62 @@
+/**
+ * Checks and shapes shared by the user stores.
+ *
+ * @internal
+ * @module
+ */
+import type { NewUser, UserRecord } from './user-store.js';
+import { assertPassword } from './password-hash.js';
+
+/** What a store keeps per user (the hash, never the password). */
+export interface StoredUser {
+  id: string;
+  displayName?: string;
+  groups: string[];
+  revoked: boolean;
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Logon IDs are case-insensitive: the lowercased ID is the key (locale-independent `toLowerCase`). */
+export function idKey(where: string, id: unknown): string {
+  assertUserId(where, id);
+  return id.toLowerCase();
+}
+
+// Printable, no surrounding blanks, no control characters; long enough for e-mail-style IDs.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function assertUserId(where: string, id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 256 || CONTROL.test(id) || id.trim() !== id) {
+    throw new TypeError(`${where}: user id must be a non-empty string of at most 256 characters, without control characters or surrounding blanks`);
+  }
+}
+
+/** Validates a `NewUser`; returns its normalized parts. */
+export function checkNewUser(where: string, user: unknown): { id: string; key: string; password: string; displayName?: string; groups: string[] } {
+  if (user === null || typeof user !== 'object') throw new TypeError(`${where}: user must be an object`);
+  const { id, password, displayName, groups, ...rest } = user as NewUser & Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new TypeError(`${where}: unknown user field "${unknown[0]}" (allowed: id, password, displayName, groups)`);
+  const key = idKey(where, id);
+  assertPassword(where, password);
+  if (displayName !== undefined && (typeof displayName !== 'string' || displayName.length > 256)) {
+    throw new TypeError(`${where}: displayName must be a string of at most 256 characters`);
+  }
+  const list = groups ?? [];
+  if (!Array.isArray(list) || list.some((g) => typeof g !== 'string' || g.length === 0 || g.length > 256) || list.length > 1000) {
+    throw new TypeError(`${where}: groups must be an array of non-empty strings`);
+  }
+  return { id, key, password, ...(displayName !== undefined && { displayName }), groups: [...new Set(list)] };
+}
+
+export function toRecord(user: StoredUser): UserRecord {
+  return {
+    id: user.id,
+    ...(user.displayName !== undefined && { displayName: user.displayName }),
+    groups: [...user.groups],
+    revoked: user.revoked,
+  };
+}
