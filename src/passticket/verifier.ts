@@ -112,14 +112,14 @@ export class PassTicketVerifier {
 
     const record = users === undefined ? undefined : await users.findUser(input.user);
     const evaluation = app.evaluate(input.user, input.ticket, now); // same work whether or not the user exists
-    if (record === null) return refuse('unknown-user');
     const userId = record?.id ?? input.user.toUpperCase();
-
     const fail = async (reason: PassTicketRefusal): Promise<VerifyPassTicketResult> => {
       if (guard === undefined) return refuse(reason);
       const { revoked } = await guard.recordFailure(userId);
       return refuse(reason, revoked);
     };
+    // Counted like any failure (SignOnGuard counts unknown users too, so answers do not reveal existence).
+    if (record === null) return fail('unknown-user');
     if (!evaluation.valid) return fail('invalid');
     if (guard !== undefined) {
       try {

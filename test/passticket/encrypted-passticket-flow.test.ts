@@ -12,7 +12,9 @@ import { CicsCondition, createPassTicketService, jwtTokenVerifier } from '../../
 import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
 import { PassTicketVerifier } from '../../src/passticket/verifier.js';
 import { loginStack } from '../../src/stack/passport-adapter.js';
-import { frozenClock, jwtParties, TestGuard, TestStateStore } from './helpers.js';
+import { MemoryUserStore } from '../../src/users/memory-user-store.js';
+import { SignOnGuard } from '../../src/users/sign-on-guard.js';
+import { frozenClock, jwtParties, TestStateStore } from './helpers.js';
 
 const KEY = 'A1B2C3D4E5F6A7B8';
 const parties = await jwtParties();
@@ -63,12 +65,16 @@ function issuerApp() {
   return app;
 }
 
-/** App B: the PassTicket target, its own replay cache, the PassTicket module in a login stack. */
-function targetApp() {
+/** App B: the PassTicket target, its own user store, replay cache and SignOnGuard, the module in a login stack. */
+async function targetApp() {
+  const users = new MemoryUserStore({ hashParams: { ln: 4, r: 8, p: 1 } });
+  await users.createUser({ id: 'alice', password: 'unused here' });
+  const state = new TestStateStore();
   const verifier = new PassTicketVerifier({
     profiles: new PassTicketProfiles({ applications: [defineApplication({ name: 'BACKEND', key: KEY, algorithm: 'legacy' })] }),
-    state: new TestStateStore(),
-    guard: new TestGuard(5),
+    state,
+    users,
+    guard: new SignOnGuard({ users, state }),
     clock: frozenClock(),
   });
   const passport = new Passport();
@@ -96,7 +102,7 @@ async function decrypt(jwe: string): Promise<string> {
 describe('encrypted PassTicket flow (issue 5 acceptance)', () => {
   it('verifyToken → requestEncryptedPassTicket → client decrypts → signs on to the target once', async () => {
     const a = issuerApp();
-    const b = targetApp();
+    const b = await targetApp();
     const res = await request(a).post('/passticket').set('authorization', `Bearer ${await parties.token('alice')}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ user: { id: 'alice' }, esmResp: 0, esmReason: 0 });
@@ -106,14 +112,14 @@ describe('encrypted PassTicket flow (issue 5 acceptance)', () => {
 
     const first = await request(b).get('/hello').auth('alice', ticket);
     expect(first.status).toBe(200);
-    expect(first.body.hello).toEqual({ id: 'ALICE', authMethod: 'passticket', application: 'BACKEND' });
+    expect(first.body.hello).toEqual({ id: 'alice', authMethod: 'passticket', application: 'BACKEND', groups: [] });
     const replay = await request(b).get('/hello').auth('alice', ticket);
     expect(replay.status).toBe(401);
   });
 
   it('two requests in the same second get two different tickets, each good once', async () => {
     const a = issuerApp();
-    const b = targetApp();
+    const b = await targetApp();
     const [r1, r2] = await Promise.all([
       request(a).post('/passticket').set('authorization', `Bearer ${await parties.token('alice')}`),
       request(a).post('/passticket').set('authorization', `Bearer ${await parties.token('alice')}`),

@@ -63,3 +63,37 @@ describe('failed PassTicket sign-ons count toward revocation (passticket.md §2.
     }
   });
 });
+
+describe('revocation with the real SignOnGuard and FileUserStore', () => {
+  it('wrong PassTickets revoke the user in the store; a valid ticket then fails; RESUME lets it through', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { FileUserStore } = await import('../../src/users/file-user-store.js');
+    const { SignOnGuard } = await import('../../src/users/sign-on-guard.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketstack-pt-users-'));
+    try {
+      const users = new FileUserStore({ path: path.join(dir, 'users.json'), hashParams: { ln: 4, r: 8, p: 1 } });
+      await users.createUser({ id: 'Alice', password: 'correct horse', groups: ['PAYROLL'] });
+      const state = new TestStateStore();
+      const guard = new SignOnGuard({ users, state, maxFailures: 3 });
+      const p = profiles();
+      const gen = new PassTicketGenerator({ profiles: p, state, clock: frozenClock() });
+      const ver = new PassTicketVerifier({ profiles: p, state, guard, users, clock: frozenClock() });
+      const good = await gen.generate({ user: 'ALICE', application: 'TSOSYS1' });
+      for (const t of ['AAAAAAAA', 'BBBBBBBB']) expect((await ver.verifyPassTicket({ user: 'alice', application: 'TSOSYS1', ticket: t })).valid).toBe(false);
+      expect(await ver.verifyPassTicket({ user: 'alice', application: 'TSOSYS1', ticket: 'CCCCCCCC' })).toMatchObject({ revoked: true });
+      expect((await users.findUser('alice'))?.revoked).toBe(true);
+      expect(await ver.verifyPassTicket({ user: 'alice', application: 'TSOSYS1', ticket: good.ticket })).toMatchObject({ reason: 'revoked' });
+      // A revoked user can still be issued a ticket.
+      const issued = await gen.generate({ user: 'ALICE', application: 'TSOSYS1' });
+      await guard.restore('alice');
+      const ok = await ver.verifyPassTicket({ user: 'alice', application: 'TSOSYS1', ticket: issued.ticket });
+      expect(ok).toMatchObject({ valid: true, user: 'Alice', record: { groups: ['PAYROLL'] } });
+      expect(await guard.failures('alice')).toBe(0);
+      await users.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
