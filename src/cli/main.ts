@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { registerKeystoreCommands } from './keystore-commands.js';
 import { registerPassticketCommands } from './passticket-commands.js';
 import { registerTicketCommands } from './ticket-commands.js';
+import { registerUsersCommands } from './users-commands.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerKeystoreCommands(program);
   registerTicketCommands(program);
   registerPassticketCommands(program);
+  registerUsersCommands(program);
   return program;
 }
 

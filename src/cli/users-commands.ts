@@ -1,0 +1,190 @@
+/**
+ * `ticketstack users …`: manage the user store (embedded file or PostgreSQL) from the command line.
+ *
+ * Store selection, for every subcommand: `--database-url URL` (or `DATABASE_URL`) → PostgreSQL;
+ * `--store PATH` (or `TICKETSTACK_USERS_FILE`) → the embedded file store; neither → `./ticketstack-users.json`.
+ *
+ * Exit status: 0 success; 1 refused or not possible now (unknown user, existing user, store unreachable);
+ * 2 usage or configuration error (bad options, schema not migrated).
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { isTicketStackError } from '../errors.js';
+import { configureCommand, printJson, processIo, UsageError, type CliIo } from './io.js';
+import { FileUserStore } from '../users/file-user-store.js';
+import { PostgresUserStore } from '../users/postgres-user-store.js';
+import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
+import type { UserRecord, UserStore } from '../users/user-store.js';
+
+interface StoreOptions {
+  store?: string;
+  databaseUrl?: string;
+  schema?: string;
+  json?: boolean;
+}
+
+const STORE_HELP = `
+The store: --database-url (or DATABASE_URL) selects PostgreSQL; --store (or TICKETSTACK_USERS_FILE) the embedded
+file store; without either, ./${DEFAULT_USERS_FILE}.
+Exit status: 0 success, 1 refused or store unreachable, 2 usage or configuration error.`;
+
+function storeOptions(command: Command): Command {
+  return command
+    .option('--store <path>', 'the embedded users file (JSON, mode 0600)')
+    .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
+    .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
+    .option('--json', 'print JSON on stdout')
+    .addHelpText('after', STORE_HELP);
+}
+
+/** Registers `users` on the program. `stdin` is where `--password-stdin` reads (tests pass their own). */
+export function registerUsersCommands(program: Command, io: CliIo = processIo, stdin: NodeJS.ReadableStream = process.stdin): Command {
+  const users = configureCommand(program.command('users'), io).description(
+    'Manage users of the embedded or PostgreSQL user store: create the schema, add, revoke, restore, list',
+  );
+
+  users
+    .command('migrate')
+    .description('Create the PostgreSQL schema and table of the user store (idempotent; safe to repeat)')
+    .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
+    .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
+    .option('--json', 'print JSON on stdout')
+    .addHelpText('after', '\nExample:\n  ticketstack users migrate --database-url postgres://postgres@127.0.0.1:5432/app')
+    .action(async (opts: StoreOptions) =>
+      run(io, opts, async () => {
+        const url = opts.databaseUrl ?? nonEmpty(io.env.DATABASE_URL);
+        if (url === undefined) throw new UsageError('users migrate needs --database-url or DATABASE_URL (the embedded file store needs no migration)');
+        const store = new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack' });
+        try {
+          const version = await store.migrate();
+          if (opts.json === true) printJson(io, { ok: true, schema: store.schema, version });
+          else io.stdout(`schema "${store.schema}" is at version ${version}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  storeOptions(
+    users
+      .command('add')
+      .description('Create a user (the password is stored only as a scrypt hash)')
+      .argument('<id>', 'logon ID (case-insensitive, case kept for display)')
+      .option('--password-stdin', 'read the password from standard input (recommended)')
+      .option('--password <password>', 'the password (visible in the process list and shell history: prefer --password-stdin)')
+      .option('--display-name <name>', 'display name')
+      .option('--group <group...>', 'group(s) the user belongs to'),
+  )
+    .addHelpText('after', '\nExample:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
+    .action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string; displayName?: string; group?: string[] }) =>
+      run(io, opts, async () => {
+        const password = await passwordFrom(opts, stdin);
+        await withStore(io, opts, async (store) => {
+          const user = await store.createUser({ id, password, ...(opts.displayName !== undefined && { displayName: opts.displayName }), groups: opts.group ?? [] });
+          if (opts.json === true) printJson(io, { ok: true, user });
+          else io.stdout(`added ${user.id}\n`);
+        });
+      }),
+    );
+
+  storeOptions(
+    users
+      .command('passwd')
+      .description("Change a user's password")
+      .argument('<id>', 'logon ID')
+      .option('--password-stdin', 'read the new password from standard input (recommended)')
+      .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)'),
+  ).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
+    run(io, opts, async () => {
+      const password = await passwordFrom(opts, stdin);
+      await withStore(io, opts, async (store) => {
+        await store.changePassword(id, password);
+        if (opts.json === true) printJson(io, { ok: true, id });
+        else io.stdout(`password of ${id} changed\n`);
+      });
+    }),
+  );
+
+  for (const [name, description, done] of [
+    ['revoke', 'Revoke a user (RACF REVOKE): every sign-on is refused until restored', 'revoked'],
+    ['restore', "Restore a revoked user (RACF RESUME). Failure counters in Redis expire with their window", 'restored'],
+  ] as const) {
+    storeOptions(users.command(name).description(description).argument('<id>', 'logon ID')).action(async (id: string, opts: StoreOptions) =>
+      run(io, opts, async () => {
+        await withStore(io, opts, async (store) => {
+          await (name === 'revoke' ? store.revoke(id) : store.restore(id));
+          const user = await store.findUser(id);
+          if (opts.json === true) printJson(io, { ok: true, user });
+          else io.stdout(`${done} ${user?.id ?? id}\n`);
+        });
+      }),
+    );
+  }
+
+  storeOptions(users.command('list').description('List the users (never their password hashes)')).action(async (opts: StoreOptions) =>
+    run(io, opts, async () => {
+      await withStore(io, opts, async (store) => {
+        const list = await store.listUsers();
+        if (opts.json === true) printJson(io, { ok: true, users: list });
+        else io.stdout(formatTable(list));
+      });
+    }),
+  );
+
+  return users;
+}
+
+async function withStore(io: CliIo, opts: StoreOptions, action: (store: UserStore) => Promise<void>): Promise<void> {
+  const url = opts.databaseUrl ?? (opts.store === undefined ? nonEmpty(io.env.DATABASE_URL) : undefined);
+  if (opts.databaseUrl !== undefined && opts.store !== undefined) throw new UsageError('give --store or --database-url, not both');
+  const store: UserStore =
+    url !== undefined
+      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack' })
+      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE });
+  try {
+    await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function passwordFrom(opts: { passwordStdin?: boolean; password?: string }, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (opts.passwordStdin === true && opts.password !== undefined) throw new UsageError('give --password-stdin or --password, not both');
+  if (opts.password !== undefined) return opts.password;
+  if (opts.passwordStdin !== true) throw new UsageError('a password is needed: --password-stdin (recommended) or --password');
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (password === '') throw new UsageError('the password read from standard input is empty');
+  return password;
+}
+
+const REFUSALS = new Set(['ERR_USER_UNKNOWN', 'ERR_USER_EXISTS', 'ERR_USER_STORE_UNAVAILABLE']);
+
+/** Runs an action; failures: JSON `{ ok: false, code, message }` on stdout with --json, a line on stderr otherwise. */
+async function run(io: CliIo, opts: { json?: boolean }, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+    io.setExitCode(0);
+  } catch (err) {
+    const code = isTicketStackError(err) ? err.code : err instanceof UsageError ? err.code : err instanceof TypeError ? 'ERR_INVALID_OPTION' : 'ERR_UNEXPECTED';
+    const refused = REFUSALS.has(code);
+    const message = err instanceof Error ? err.message : String(err);
+    if (opts.json === true) printJson(io, { ok: false, code, message });
+    else io.stderr(`${refused ? 'refused' : 'error'}: ${code}: ${message}\n`);
+    io.setExitCode(refused ? 1 : 2);
+  }
+}
+
+function formatTable(users: UserRecord[]): string {
+  if (users.length === 0) return 'no users\n';
+  const rows = users.map((u) => [u.id, u.revoked ? 'REVOKED' : 'active', u.groups.join(','), u.displayName ?? '']);
+  const header = ['ID', 'STATUS', 'GROUPS', 'NAME'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
