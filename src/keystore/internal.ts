@@ -3,6 +3,6 @@
  *
  * @module
  */
-export { describeCertificate, nameDer, serialHex, publicKeyBits } from './certificates.js';
+export { describeCertificate, nameDer, serialHex } from './certificates.js';
 export type { CertificateInfo } from './certificates.js';
 export { nameToString } from './distinguished-name.js';

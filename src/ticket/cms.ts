@@ -227,6 +227,17 @@ export function verifyCmsSignature(cms: CmsSignature, signedBytes: Uint8Array, a
   if (!ok) throw new TicketError('ERR_TICKET_SIGNATURE_INVALID', 'the signature does not verify with the signer certificate');
 }
 
+/** Parsed once per certificate: issuing runs on every login. */
+const parsedCertificates = new WeakMap<CertificateInfo, pkijs.Certificate>();
+function pkijsCertificate(certificate: CertificateInfo): pkijs.Certificate {
+  let cert = parsedCertificates.get(certificate);
+  if (cert === undefined) {
+    cert = pkijs.Certificate.fromBER(certificate.der.slice());
+    parsedCertificates.set(certificate, cert);
+  }
+  return cert;
+}
+
 export interface BuildCmsOptions {
   signedBytes: Uint8Array;
   privateKey: KeyObject;
@@ -245,7 +256,7 @@ export function buildCmsSignature(options: BuildCmsOptions): Uint8Array {
   const { certificate, hash } = options;
   const family: TicketKeyFamily = certificate.keyType === 'ec' ? 'ecdsa' : certificate.keyType;
   const algorithm: TicketAlgorithm = `${family}-${hash}`;
-  const cert = pkijs.Certificate.fromBER(certificate.der.slice());
+  const cert = pkijsCertificate(certificate);
   const digest = createHash(hash).update(options.signedBytes).digest();
   const attributes = [
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),

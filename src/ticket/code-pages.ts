@@ -34,6 +34,16 @@ function encodeLatin1(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
+// Windows-1252 differs from ISO-8859-1 only in 0x80–0x9F. Node 20's TextDecoder('windows-1252') decodes these as
+// Latin-1 control characters, so the table is spelled out here (undefined positions stay as-is).
+const CP1252_HIGH = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
+  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+function decodeCp1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+  return out;
+}
+
 function encodeUtf16be(text: string): Uint8Array {
   const le = Buffer.from(text, 'utf16le');
   return new Uint8Array(le.swap16());
@@ -42,7 +52,7 @@ function encodeUtf16be(text: string): Uint8Array {
 // §1.2 code page table: 1100/4103/4110 are seen in real tickets [V]; the rest from SAP table TCP00 [3].
 const CODE_PAGES: ReadonlyMap<string, CodePageInfo> = new Map<string, CodePageInfo>([
   ['1100', { label: 'SAP ISO-8859-1', decode: (b) => buf(b).toString('latin1'), encode: encodeLatin1 }],
-  ['1160', { label: 'Windows-1252', decode: fatal('windows-1252') }],
+  ['1160', { label: 'Windows-1252', decode: decodeCp1252 }],
   ['4102', { label: 'UTF-16BE', decode: fatal('utf-16be'), encode: encodeUtf16be }],
   ['4103', { label: 'UTF-16LE', decode: fatal('utf-16le'), encode: (t) => new Uint8Array(Buffer.from(t, 'utf16le')) }],
   ['4110', { label: 'UTF-8', decode: fatal('utf-8'), encode: (t) => new Uint8Array(Buffer.from(t, 'utf8')) }],

@@ -15,7 +15,7 @@ export type { CodePage, IssueCodePage } from './code-pages.js';
 export { parseCmsSignature, TICKET_ALGORITHMS } from './cms.js';
 export type { CmsSignature, SignedAttributes, TicketAlgorithm, TicketHash, TicketKeyFamily } from './cms.js';
 export { DEFAULT_TOLERANCE_MINUTES } from './validity.js';
-export type { Clock } from './validity.js';
+export type { Clock as TicketClock } from './validity.js';
 export { TicketError } from './errors.js';
 export type { TicketErrorCode } from './errors.js';
 export { verifyTicket, DEFAULT_MIN_KEY_BITS } from './verify.js';

@@ -9,7 +9,6 @@
  * @module
  */
 import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
-import { publicKeyBits } from '../keystore/internal.js';
 import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
 import type { InfoUnit } from './codec.js';
 import { decodeTicket, type DecodeTicketOptions } from './decode.js';
@@ -230,7 +229,7 @@ function checkKey(cert: CertificateInfo, algorithm: TicketAlgorithm, opts: Check
   if (family !== keyFamily) {
     throw new TicketError('ERR_TICKET_SIGNATURE_INVALID', `the ticket says ${algorithm} but the signer certificate has a ${cert.keyType.toUpperCase()} key`);
   }
-  const bits = publicKeyBits(cert.publicKey);
+  const bits = cert.keyBits;
   const min = opts.minKeyBits[cert.keyType];
   if (!opts.allowWeakKeys && bits < min) {
     throw new TicketError('ERR_TICKET_KEY_TOO_WEAK', `the signer's ${cert.keyType.toUpperCase()} key has ${bits} bits, fewer than ${min} (set allowWeakKeys to accept it)`);

@@ -122,3 +122,23 @@ describe('unknown InfoUnits are kept and covered by the signature', () => {
     expectTicketError(() => verifyTicket(bytes, { keystore: dsa, now: NOW }), 'ERR_TICKET_DIGEST_MISMATCH');
   });
 });
+
+describe('decode-only code pages', () => {
+  it('reads cp 1160 (Windows-1252) and 8000 (Shift-JIS) fields; refuses an unknown code page', () => {
+    const sign = (codePage: string, user: Uint8Array) => {
+      const enc = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+      const signed = buildSignedBytes(codePage, [
+        { id: 0x01, data: user },
+        { id: 0x02, data: enc('000') },
+        { id: 0x03, data: enc('J2E') },
+        { id: 0x04, data: enc('202503041020') },
+        { id: 0x05, data: Uint8Array.of(0, 0, 0, 8) },
+      ]);
+      return appendSignatureUnit(signed, buildCmsSignature({ signedBytes: signed, privateKey: dsa.own.privateKey, certificate: dsa.own.certificate, hash: 'sha1', signingTime: NOW, includeCertificate: false }));
+    };
+    expect(verifyTicket(sign('1160', Uint8Array.of(0x80, 0x41)), { keystore: dsa, now: NOW }).user).toBe('€A');
+    expect(verifyTicket(sign('8000', Uint8Array.of(0x93, 0x63, 0x92, 0x86)), { keystore: dsa, now: NOW }).user).toBe('田中');
+    expectTicketError(() => decodeTicket(sign('9999', Uint8Array.of(0x41))), 'ERR_TICKET_CODEPAGE_UNSUPPORTED');
+    expectTicketError(() => decodeTicket(sign('4103', Uint8Array.of(0x41))), 'ERR_TICKET_MALFORMED');
+  });
+});
