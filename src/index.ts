@@ -105,3 +105,5 @@ export { PostgresUserStore, POSTGRES_SCHEMA_VERSION } from './users/postgres-use
 export type { PgPoolLike, PostgresUserStoreOptions } from './users/postgres-user-store.js';
 export { createUserStore, DEFAULT_USERS_FILE } from './users/create-user-store.js';
 export type { CreateUserStoreOptions } from './users/create-user-store.js';
+export { createSessionStore } from './state/session-store.js';
+export type { CreateSessionStoreOptions, RedisSessionStore } from './state/session-store.js';
