@@ -64,6 +64,12 @@ describe.skipIf(url === undefined)('sessions shared through Redis', () => {
   afterAll(async () => {
     await storeA?.close();
     await storeB?.close();
+    const { createClient } = await import('redis');
+    const raw = createClient({ url: url! });
+    await raw.connect();
+    const keys = await raw.keys(`${prefix}*`);
+    if (keys.length > 0) await raw.del(keys);
+    await raw.close();
   });
 
   it('a session created on instance A is seen on instance B; a logout on B ends it on A', async () => {
