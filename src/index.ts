@@ -88,6 +88,7 @@ export type {
   TokenVerifier,
   VerifiedToken,
   VerifyTokenResult,
+  LogonTicketIdentity,
 } from './passticket/cics.js';
 export { createPassTicketStrategy } from './modules/passticket-module.js';
 export type { PassTicketFailureInfo, PassTicketStrategyOptions, PassTicketUser } from './modules/passticket-module.js';
@@ -107,3 +108,4 @@ export { createUserStore, DEFAULT_USERS_FILE } from './users/create-user-store.j
 export type { CreateUserStoreOptions } from './users/create-user-store.js';
 export { createSessionStore } from './state/session-store.js';
 export type { CreateSessionStoreOptions, RedisSessionStore } from './state/session-store.js';
+export type { AnyTicketStackError, TicketStackErrorCode } from './error-codes.js';

@@ -198,13 +198,26 @@ export function jwtTokenVerifier(options: JwtTokenVerifierOptions): TokenVerifie
  * `(text) => verifyTicket(text, { keystore, … })` from the ticket module. A logon ticket carries no client key, so it
  * gives no confidentiality (an ENCRYPTKEY request with it raises INVREQ 257).
  */
-export function logonTicketTokenVerifier(verify: (text: string) => { user: string; validUntil?: Date } | Promise<{ user: string; validUntil?: Date }>, options: { recognise?: (token: string) => boolean } = {}): TokenVerifier {
+/** What `logonTicketTokenVerifier` needs of a verified logon ticket (a `VerifiedTicket` fits as it is). */
+export interface LogonTicketIdentity {
+  user?: string;
+  /** The 0x20 portal user, without its `portal:` prefix; it wins over `user` (sap-logon-ticket.md §3.2). */
+  portalUser?: string;
+  validUntil?: Date;
+}
+
+export function logonTicketTokenVerifier(
+  verify: (text: string) => LogonTicketIdentity | Promise<LogonTicketIdentity>,
+  options: { recognise?: (token: string) => boolean } = {},
+): TokenVerifier {
   const recognise = options.recognise ?? ((t: string) => !JWS_COMPACT.test(t));
   return async (token) => {
     if (!recognise(token)) return null;
     const t = await verify(token);
+    const userId = t.portalUser || t.user;
+    if (!userId) throw new TypeError('the logon ticket names no user');
     return {
-      userId: t.user,
+      userId,
       tokenType: 'logon-ticket',
       ...(t.validUntil instanceof Date ? { expiresAt: Math.floor(t.validUntil.getTime() / 1000) } : {}),
     };

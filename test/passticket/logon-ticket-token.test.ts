@@ -28,6 +28,11 @@ describe('VERIFY TOKEN with a logon ticket', () => {
     expect(out.passticket).toMatch(/^[A-Z0-9]{8}$/);
   });
 
+  it('takes the portal user over the ABAP user, as EvaluateTicket does', async () => {
+    const ticket = issueTicket({ keystore, user: 'CAROL', portalUser: 'carol.smith', now });
+    expect((await service().verifyToken({}, ticket.text)).userId).toBe('carol.smith');
+  });
+
   it('refuses ENCRYPTKEY for a logon ticket: its origin supports no confidentiality (INVREQ 257)', async () => {
     const ticket = issueTicket({ keystore, user: 'CAROL', now });
     const err = await service().verifyToken({}, ticket.text, { encryptKey: true }).catch((e: unknown) => e);

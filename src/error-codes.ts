@@ -1,0 +1,34 @@
+/**
+ * The closed union of every error code this package raises, and the matching discriminated union of error
+ * classes, so that callers can `switch (err.code)` with narrowing (the jose `AnyJOSEError` pattern). A code is
+ * stable: it never changes meaning between patch releases. The README's "Error codes" tables describe each one.
+ *
+ * @module
+ */
+import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
+import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
+import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
+import type { StackError, StackErrorCode } from './stack/errors.js';
+import type { StateError, StateErrorCode } from './state/errors.js';
+import type { TicketError, TicketErrorCode } from './ticket/errors.js';
+import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+
+export type TicketStackErrorCode =
+  | StackErrorCode
+  | TicketErrorCode
+  | KeystoreErrorCode
+  | PassTicketErrorCode
+  | CicsConditionCode
+  | StateErrorCode
+  | UserStoreErrorCode
+  | SignOnErrorCode;
+
+export type AnyTicketStackError =
+  | StackError
+  | TicketError
+  | KeystoreError
+  | PassTicketError
+  | CicsCondition
+  | StateError
+  | UserStoreError
+  | SignOnError;
