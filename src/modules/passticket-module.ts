@@ -15,16 +15,10 @@
  * @module
  */
 import type { Request } from 'express';
-import { createRequire } from 'node:module';
 import type { Strategy } from 'passport';
 import { isRacfName } from '../passticket/ebcdic.js';
 import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
-
-type Done = (err: unknown, user?: unknown, info?: unknown) => void;
-type CustomStrategyCtor = new (verify: (req: Request, done: Done) => void) => Strategy & { name: string };
-const require = createRequire(import.meta.url);
-// passport-custom ships no types: its Strategy calls verify(req, done); done(null, false, info) → fail(info).
-const { Strategy: CustomStrategy } = require('passport-custom') as { Strategy: CustomStrategyCtor };
+import { CustomStrategy, readBasicOrForm } from './credentials.js';
 
 export interface PassTicketStrategyOptions {
   /** The application name the PassTickets must be for (this service's APPLID); must have a profile. */
@@ -55,17 +49,8 @@ export interface PassTicketUser {
 const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'onRefusal']);
 
 function credentials(req: Request, userField: string, passField: string): { user: string; ticket: string } | undefined {
-  const header = req.headers?.authorization;
-  if (typeof header === 'string' && /^basic /i.test(header)) {
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) return { user: decoded.slice(0, colon), ticket: decoded.slice(colon + 1) };
-    return undefined;
-  }
-  const body = (req as { body?: Record<string, unknown> }).body;
-  const user = body?.[userField];
-  const ticket = body?.[passField];
-  return typeof user === 'string' && typeof ticket === 'string' && user !== '' ? { user, ticket } : undefined;
+  const creds = readBasicOrForm(req, userField, passField);
+  return creds === undefined ? undefined : { user: creds.user, ticket: creds.password };
 }
 
 /** Creates the PassTicket login module (a passport-custom strategy). */

@@ -1,0 +1,102 @@
+/**
+ * The **BasicPassword** login module (SAP `BasicPasswordLoginModule`): a user ID and password over HTTP Basic
+ * or a form POST (field names configurable), checked against a `UserStore`, with an optional `SignOnGuard`
+ * (passticket.md §2.4 REVOKE(n)): a revoked user fails, a wrong password counts toward revocation, a success
+ * resets the count. Every refusal gives the client the same info, `ERR_PASSWORD_REFUSED`; the real reason
+ * (`revoked`, `wrong-password`, ...) goes to `onRefusal` only. Store/state outages halt the stack (503).
+ *
+ * @module
+ */
+import type { Request } from 'express';
+import type { Strategy } from 'passport';
+import { isTicketStackError } from '../errors.js';
+import type { SignOnGuard } from '../users/sign-on-guard.js';
+import type { UserStore } from '../users/user-store.js';
+import { checkOptionKeys, CustomStrategy, readBasicOrForm } from './credentials.js';
+
+export type PasswordRefusal = 'missing-credentials' | 'invalid-user-id' | 'revoked' | 'wrong-password';
+
+export interface BasicPasswordStrategyOptions {
+  users: UserStore;
+  guard?: SignOnGuard;
+  usernameField?: string;
+  passwordField?: string;
+  /** Realm of the `WWW-Authenticate: Basic` challenge (default `ticketstack`). */
+  realm?: string;
+  /** Strategy name (default `sap-basic-password`). */
+  name?: string;
+  /** Internal reason of each refusal (for logs; never sent to the client). `code` is e.g. ERR_USER_REVOKED. */
+  onRefusal?: (event: { user: string; reason: PasswordRefusal; code: string; failures?: number; revoked?: boolean }) => void;
+}
+
+export interface PasswordUser {
+  id: string;
+  authMethod: 'password';
+  groups: string[];
+}
+
+export interface PasswordFailureInfo {
+  code: 'ERR_PASSWORD_REFUSED';
+  message: string;
+}
+
+const KEYS = ['users', 'guard', 'usernameField', 'passwordField', 'realm', 'name', 'onRefusal'];
+
+/** Creates the BasicPassword login module (a passport-custom strategy). */
+export function createBasicPasswordStrategy(options: BasicPasswordStrategyOptions): Strategy & { name: string } {
+  const where = 'createBasicPasswordStrategy';
+  checkOptionKeys(where, options, KEYS);
+  const { users, guard } = options;
+  if (users === null || typeof users !== 'object' || typeof users.verifyPassword !== 'function' || typeof users.findUser !== 'function') {
+    throw new TypeError(`${where}: option 'users' must be a UserStore`);
+  }
+  if (guard !== undefined && (guard === null || typeof guard.recordFailure !== 'function')) {
+    throw new TypeError(`${where}: option 'guard' must be a SignOnGuard`);
+  }
+  for (const k of ['usernameField', 'passwordField', 'realm', 'name'] as const) {
+    const v = options[k];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new TypeError(`${where}: option '${k}' must be a non-empty string`);
+  }
+  if (options.onRefusal !== undefined && typeof options.onRefusal !== 'function') throw new TypeError(`${where}: option 'onRefusal' must be a function`);
+  const userField = options.usernameField ?? 'username';
+  const passField = options.passwordField ?? 'password';
+  const challenge = `Basic realm="${(options.realm ?? 'ticketstack').replace(/["\\]/g, '')}", charset="UTF-8"`;
+  const refused: PasswordFailureInfo = { code: 'ERR_PASSWORD_REFUSED', message: 'Invalid user ID or password' };
+
+  type Outcome = { user: PasswordUser } | { user: false; challenge: string | PasswordFailureInfo };
+  const refuse = (user: string, reason: PasswordRefusal, code: string, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
+    options.onRefusal?.({ user, reason, code, ...extra });
+    // No credentials: ask for them (a string challenge becomes WWW-Authenticate). Otherwise the generic refusal.
+    return { user: false, challenge: reason === 'missing-credentials' ? challenge : refused };
+  };
+
+  async function verify(req: Request): Promise<Outcome> {
+    const creds = readBasicOrForm(req, userField, passField);
+    if (creds === undefined) return refuse('', 'missing-credentials', 'ERR_PASSWORD_MISSING_CREDENTIALS');
+    const { user, password } = creds;
+    if (user.length > 256 || /[\x00-\x1f\x7f]/.test(user)) return refuse('', 'invalid-user-id', 'ERR_PASSWORD_REFUSED');
+    if (guard) {
+      try {
+        await guard.assertNotRevoked(user);
+      } catch (err) {
+        if (isTicketStackError(err) && err.code === 'ERR_USER_REVOKED') return refuse(user, 'revoked', err.code);
+        throw err;
+      }
+    }
+    if (!(await users.verifyPassword(user, password))) {
+      const counted = guard ? await guard.recordFailure(user) : undefined;
+      return refuse(user, 'wrong-password', 'ERR_PASSWORD_REFUSED', counted ?? {});
+    }
+    const record = await users.findUser(user);
+    if (record === null) return refuse(user, 'wrong-password', 'ERR_PASSWORD_REFUSED');
+    if (record.revoked) return refuse(user, 'revoked', 'ERR_USER_REVOKED');
+    if (guard) await guard.recordSuccess(user);
+    return { user: { id: record.id, authMethod: 'password', groups: [...(record.groups ?? [])] } };
+  }
+
+  const strategy = new CustomStrategy(function (this: { fail(challenge: unknown, status?: number): void }, req, done) {
+    verify(req).then((o) => ('challenge' in o ? this.fail(o.challenge, 401) : done(null, o.user)), done);
+  });
+  strategy.name = options.name ?? 'sap-basic-password';
+  return strategy;
+}

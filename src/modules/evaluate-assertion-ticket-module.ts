@@ -1,0 +1,96 @@
+/**
+ * The **EvaluateAssertionTicket** login module (SAP `EvaluateAssertionTicketLoginModule`): accepts an
+ * authentication assertion ticket from the `MYSAPSSO2` request header (sap-logon-ticket.md §2). A missing
+ * header fails (as SAP does). The recipient must be this system (`verifyTicket` with `assertion: true`), and
+ * each ticket is accepted once only: `StateStore.claimOnce` keyed by the ticket's SHA-256, for its validity
+ * plus tolerance. A state store outage halts the stack with the StateError (503): never accept unchecked.
+ *
+ * @module
+ */
+import type { Request } from 'express';
+import { createHash } from 'node:crypto';
+import type { Strategy } from 'passport';
+import type { StateStore } from '../state/state-store.js';
+import type { TicketAlgorithm } from '../ticket/cms.js';
+import { TicketError } from '../ticket/errors.js';
+import { DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from '../ticket/validity.js';
+import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
+import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
+import { checkTicketOptions, ticketUser, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
+import type { Keystore } from '../keystore/keystore.js';
+
+export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
+
+export interface EvaluateAssertionTicketStrategyOptions {
+  keystore: Keystore;
+  /** Where one-time markers live (shared by every instance). */
+  state: StateStore;
+  toleranceMinutes?: number;
+  allowedAlgorithms?: readonly TicketAlgorithm[];
+  mapUser?: (name: string, ticket: VerifiedTicket) => string;
+  now?: Clock;
+  /** Prefix of the one-time keys (default `'sap-assertion:'`). */
+  keyPrefix?: string;
+  /** Strategy name (default `sap-evaluate-assertion-ticket`). */
+  name?: string;
+  onRefusal?: (event: { code: AssertionRefusalCode }) => void;
+}
+
+const KEYS = ['keystore', 'state', 'toleranceMinutes', 'allowedAlgorithms', 'mapUser', 'now', 'keyPrefix', 'name', 'onRefusal'];
+
+/** Creates the EvaluateAssertionTicket login module (a passport-custom strategy). */
+export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertionTicketStrategyOptions): Strategy & { name: string } {
+  const where = 'createEvaluateAssertionTicketStrategy';
+  checkOptionKeys(where, options, KEYS);
+  checkTicketOptions(where, options);
+  const { state } = options;
+  if (state === null || typeof state !== 'object' || typeof state.claimOnce !== 'function') {
+    throw new TypeError(`${where}: option 'state' must be a StateStore`);
+  }
+  const prefix = options.keyPrefix ?? 'sap-assertion:';
+  if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
+  const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
+  const verifyOptions = {
+    keystore: options.keystore,
+    assertion: true,
+    toleranceMinutes: tolerance,
+    ...(options.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: options.allowedAlgorithms }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  };
+  try {
+    verifyTicket('', verifyOptions);
+  } catch (err) {
+    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
+  }
+
+  const refuse = (code: AssertionRefusalCode): { user: false; info: TicketFailureInfo | { code: AssertionRefusalCode; message: string } } => {
+    options.onRefusal?.({ code });
+    return { user: false, info: { code, message: 'The assertion ticket is not accepted' } };
+  };
+
+  async function verify(req: Request): Promise<{ user: TicketUser | false; info?: unknown }> {
+    const header = req.headers?.[TICKET_COOKIE.toLowerCase()];
+    const text = Array.isArray(header) ? header[0] : header;
+    if (typeof text !== 'string' || text.trim() === '') return refuse('ERR_TICKET_MISSING');
+    let ticket: VerifiedTicket;
+    try {
+      ticket = verifyTicket(text.trim(), verifyOptions);
+    } catch (err) {
+      if (err instanceof TicketError) return refuse(err.code);
+      throw err;
+    }
+    const user = ticketUser(ticket, 'assertion-ticket', options.mapUser);
+    if (user === undefined) return refuse('ERR_TICKET_NO_USER');
+    // §2: one-time use. Keep the marker as long as the ticket could still be accepted.
+    const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
+    const key = prefix + createHash('sha256').update(text.trim()).digest('hex');
+    if (!(await state.claimOnce(key, ttl))) return refuse('ERR_TICKET_REPLAYED');
+    return { user };
+  }
+
+  const strategy = new CustomStrategy((req, done) => {
+    verify(req).then(({ user, info }) => done(null, user, info), done);
+  });
+  strategy.name = options.name ?? 'sap-evaluate-assertion-ticket';
+  return strategy;
+}
