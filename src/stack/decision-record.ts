@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isTicketStackError } from '../errors.js';
+import { isTicketStackError, type TicketStackError } from '../errors.js';
 import type { ControlFlag, StackPhase, StackResult } from './engine.js';
 
 /** A log-safe summary of a thrown value. */
@@ -17,6 +17,22 @@ export interface DecisionError {
   readonly code?: string;
   /** Only for this package's own `TicketStackError`s. */
   readonly message?: string;
+  /**
+   * For `ERR_LOGIN_FAILED`: the module's own refusal code, when the strategy called `fail({ code })` with a code of
+   * the `ERR_…` form (e.g. `ERR_TICKET_EXPIRED`). This is why a ticket fell through; it never reaches the response.
+   */
+  readonly reason?: string;
+}
+
+const REFUSAL_CODE = /^ERR_[A-Z0-9_]{1,60}$/;
+
+/** The refusal code a strategy gave to `fail({ code })`, if it has the `ERR_…` form (anything else is left out). */
+function refusalCodeOf(thrown: TicketStackError): string | undefined {
+  if (thrown.code !== 'ERR_LOGIN_FAILED') return undefined;
+  const challenge = (thrown as { challenge?: unknown }).challenge;
+  if (typeof challenge !== 'object' || challenge === null) return undefined;
+  const code = (challenge as { code?: unknown }).code;
+  return typeof code === 'string' && REFUSAL_CODE.test(code) ? code : undefined;
 }
 
 /** One `login`, `commit` or `abort` call. */
@@ -58,7 +74,10 @@ const clip = (s: string): string => (s.length > 128 ? `${s.slice(0, 125)}...` : 
 
 /** Reduces any thrown value to `{ name, code? }` (plus `message` for our own errors). Never reads `stack`. */
 export function summarizeError(thrown: unknown): DecisionError {
-  if (isTicketStackError(thrown)) return { name: clip(thrown.name), code: clip(thrown.code), message: clip(thrown.message) };
+  if (isTicketStackError(thrown)) {
+    const reason = refusalCodeOf(thrown);
+    return { name: clip(thrown.name), code: clip(thrown.code), message: clip(thrown.message), ...(reason ? { reason } : {}) };
+  }
   if (typeof thrown === 'object' && thrown !== null) {
     let name: unknown;
     let code: unknown;

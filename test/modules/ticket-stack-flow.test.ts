@@ -88,6 +88,10 @@ describe('the ticket stack', () => {
       expect(res.status).toBe(401);
       expect(loginCalls(records.at(-1))).toEqual({ ticket: 'failed', password: 'failed' });
       expect(codes).toContain(ticketRefusals[0]);
+      // The decision record says why the ticket was refused; the response does not.
+      const ticketCall = records.at(-1)!.calls.find((c) => c.module === 'ticket' && c.phase === 'login');
+      expect(ticketCall?.error?.reason).toBe(ticketRefusals[0]);
+      expect(res.text).not.toContain('ERR_TICKET');
       const withPassword = await request(server).get('/other').set('Cookie', `MYSAPSSO2=${text}`).set('Authorization', basicAuth('alice', 'correct horse'));
       expect(withPassword.status).toBe(200);
       expect(cookieOf(withPassword)).toBeDefined();
