@@ -36,7 +36,8 @@ export interface PasswordUser {
 }
 
 export interface PasswordFailureInfo {
-  code: 'ERR_PASSWORD_REFUSED';
+  /** `ERR_PASSWORD_REFUSED`, or `ERR_USER_REVOKED` for a revoked user (for the decision record; never sent). */
+  code: string;
   message: string;
 }
 
@@ -66,8 +67,10 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
   type Outcome = { user: PasswordUser } | { user: false; challenge: string | PasswordFailureInfo };
   const refuse = (user: string, reason: PasswordRefusal, code: string, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
     options.onRefusal?.({ user, reason, code, ...extra });
-    // No credentials: ask for them (a string challenge becomes WWW-Authenticate). Otherwise the generic refusal.
-    return { user: false, challenge: reason === 'missing-credentials' ? challenge : refused };
+    // No credentials: ask for them (a string challenge becomes WWW-Authenticate). Otherwise an object challenge,
+    // which the stack keeps for the decision record (`error.reason`) and never sends: the client sees one 401 for
+    // a wrong password, an unknown user and a revoked one alike.
+    return { user: false, challenge: reason === 'missing-credentials' ? challenge : { ...refused, code } };
   };
 
   async function verify(req: Request): Promise<Outcome> {
@@ -75,6 +78,9 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
     if (creds === undefined) return refuse('', 'missing-credentials', 'ERR_PASSWORD_MISSING_CREDENTIALS');
     const { user, password } = creds;
     if (user.length > 256 || /[\x00-\x1f\x7f]/.test(user)) return refuse('', 'invalid-user-id', 'ERR_PASSWORD_REFUSED');
+    // The password is checked first, whatever the user's state, so that every refusal costs one hash and timing
+    // does not tell a revoked (hence existing) user from an unknown one.
+    const passwordMatches = await users.verifyPassword(user, password);
     if (guard) {
       try {
         await guard.assertNotRevoked(user);
@@ -83,7 +89,7 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
         throw err;
       }
     }
-    if (!(await users.verifyPassword(user, password))) {
+    if (!passwordMatches) {
       const counted = guard ? await guard.recordFailure(user) : undefined;
       return refuse(user, 'wrong-password', 'ERR_PASSWORD_REFUSED', counted ?? {});
     }

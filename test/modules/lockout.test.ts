@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBasicPasswordStrategy } from '../../src/modules/basic-password-module.js';
 import { loginStack } from '../../src/stack/passport-adapter.js';
+import type { DecisionRecord } from '../../src/stack/decision-record.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { MemoryUserStore } from '../../src/users/memory-user-store.js';
 import { SignOnGuard } from '../../src/users/sign-on-guard.js';
@@ -19,17 +20,21 @@ describe('BasicPassword with a SignOnGuard', () => {
     const guard = new SignOnGuard({ users, state, maxFailures: 3 });
     const events: { reason: string; code: string; revoked?: boolean }[] = [];
     const strategy = createBasicPasswordStrategy({ users, guard, onRefusal: ({ reason, code, revoked }) => events.push({ reason, code, ...(revoked ? { revoked } : {}) }) });
-    const s = app(loginStack([{ name: 'password', flag: 'REQUIRED', module: strategy }], { session: false, passport: new Passport() }));
+    const records: DecisionRecord[] = [];
+    const s = app(loginStack([{ name: 'password', flag: 'REQUIRED', module: strategy }], { session: false, passport: new Passport(), onDecision: (r) => records.push(r) }));
+    const reason = () => records.at(-1)?.calls[0]?.error?.reason;
     const login = (password: string) => request(s).get('/login').set('Accept', 'application/json').set('Authorization', basicAuth('alice', password));
 
     for (let i = 0; i < 3; i++) expect((await login('wrong')).status).toBe(401);
     expect(events.at(-1)).toEqual({ reason: 'wrong-password', code: 'ERR_PASSWORD_REFUSED', revoked: true });
+    expect(reason()).toBe('ERR_PASSWORD_REFUSED');
     expect((await users.findUser('alice'))?.revoked).toBe(true);
 
     const revoked = await login('correct horse');
     expect(revoked.status).toBe(401);
     expect(events.at(-1)).toEqual({ reason: 'revoked', code: 'ERR_USER_REVOKED' });
-    expect(JSON.stringify(revoked.body)).not.toContain('REVOKED'); // the client sees the generic refusal only
+    expect(reason()).toBe('ERR_USER_REVOKED'); // the decision record tells a revoked user apart...
+    expect(JSON.stringify(revoked.body)).not.toContain('REVOKED'); // ...the client sees the generic refusal only
 
     await guard.restore('alice');
     const ok = await login('correct horse');
