@@ -117,3 +117,18 @@ export { createBasicPasswordStrategy } from './modules/basic-password-module.js'
 export type { BasicPasswordStrategyOptions, PasswordFailureInfo, PasswordRefusal, PasswordUser } from './modules/basic-password-module.js';
 export { createCreateTicketStrategy, clearTicketCookie } from './modules/create-ticket-module.js';
 export type { CreateTicketOptions, CreateTicketStrategy } from './modules/create-ticket-module.js';
+export { createPolicies, BASIC_TEMPLATE, BUILTIN_TEMPLATES, EVALUATE_ASSERTION_TICKET_TEMPLATE, FORM_TEMPLATE, TICKET_TEMPLATE } from './policy/index.js';
+export type {
+  BuiltinModuleName,
+  CreatePoliciesOptions,
+  ModuleFactory,
+  ModuleRegistration,
+  Policies,
+  PolicyConfig,
+  PolicyDependencies,
+  PolicyDescription,
+  PolicyModule,
+  Template,
+  TemplateModule,
+  TemplateOptionValue,
+} from './policy/index.js';

@@ -1,0 +1,52 @@
+/**
+ * The built-in authentication templates, as data (sap-logon-ticket.md §3.1).
+ *
+ * `form` uses the same BasicPassword module as `basic`: that module reads `Authorization: Basic` first and
+ * otherwise the form body (`req.body`, so the app must mount a body parser such as `express.urlencoded()`).
+ * The `form` template names the fields `j_username` / `j_password` (the Servlet form-login field names).
+ *
+ * @module
+ */
+import type { Template } from './template.js';
+
+/** `basic`: BasicPassword REQUIRED (HTTP Basic, or a form body with `username` / `password`). */
+export const BASIC_TEMPLATE: Template = Object.freeze({
+  name: 'basic',
+  description: 'User ID and password (HTTP Basic)',
+  modules: Object.freeze([Object.freeze({ module: 'BasicPassword', flag: 'REQUIRED', name: 'password' })]),
+}) as Template;
+
+/** `form`: BasicPassword REQUIRED reading `j_username` / `j_password` from the form body (Basic still accepted). */
+export const FORM_TEMPLATE: Template = Object.freeze({
+  name: 'form',
+  description: 'User ID and password from a login form (j_username / j_password)',
+  modules: Object.freeze([
+    Object.freeze({
+      module: 'BasicPassword',
+      flag: 'REQUIRED',
+      name: 'password',
+      options: Object.freeze({ usernameField: 'j_username', passwordField: 'j_password' }),
+    }),
+  ]),
+}) as Template;
+
+/** `ticket`: SAP's shipped template, EvaluateTicket SUFFICIENT → BasicPassword REQUISITE → CreateTicket OPTIONAL (§3.1). */
+export const TICKET_TEMPLATE: Template = Object.freeze({
+  name: 'ticket',
+  description: 'Logon ticket (MYSAPSSO2), else password; issues a logon ticket after a password login',
+  modules: Object.freeze([
+    Object.freeze({ module: 'EvaluateTicket', flag: 'SUFFICIENT', name: 'ticket' }),
+    Object.freeze({ module: 'BasicPassword', flag: 'REQUISITE', name: 'password' }),
+    Object.freeze({ module: 'CreateTicket', flag: 'OPTIONAL', name: 'createTicket' }),
+  ]),
+}) as Template;
+
+/** `evaluate_assertion_ticket`: EvaluateAssertionTicket REQUIRED (§3.1 leaves the flag open; REQUIRED here). */
+export const EVALUATE_ASSERTION_TICKET_TEMPLATE: Template = Object.freeze({
+  name: 'evaluate_assertion_ticket',
+  description: 'Authentication assertion ticket (single use)',
+  modules: Object.freeze([Object.freeze({ module: 'EvaluateAssertionTicket', flag: 'REQUIRED', name: 'assertionTicket' })]),
+}) as Template;
+
+/** All built-in templates. */
+export const BUILTIN_TEMPLATES: readonly Template[] = Object.freeze([BASIC_TEMPLATE, FORM_TEMPLATE, TICKET_TEMPLATE, EVALUATE_ASSERTION_TICKET_TEMPLATE]);

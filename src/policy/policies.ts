@@ -1,0 +1,343 @@
+/**
+ * `createPolicies()`: authentication templates as data, compiled to login stacks, with per-route protection
+ * and hot reload (issue 4, item 2; templates per sap-logon-ticket.md §3.1).
+ *
+ * A template version is compiled once (its module instances and its `loginStack` middleware); `protect()`
+ * looks up the current version at the start of each request, so a change takes effect at the next request
+ * while requests already in flight finish on the version they started with. Every change is validated by
+ * compiling it fully first; a refused change leaves the old policy in place.
+ *
+ * @module
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { readFile } from 'node:fs/promises';
+import type { Keystore } from '../keystore/keystore.js';
+import { createBasicPasswordStrategy } from '../modules/basic-password-module.js';
+import { createCreateTicketStrategy } from '../modules/create-ticket-module.js';
+import { createEvaluateAssertionTicketStrategy } from '../modules/evaluate-assertion-ticket-module.js';
+import { createEvaluateTicketStrategy } from '../modules/evaluate-ticket-module.js';
+import { createPassTicketStrategy } from '../modules/passticket-module.js';
+import type { PassTicketVerifier } from '../passticket/verifier.js';
+import { isControlFlag, CONTROL_FLAGS } from '../stack/flags.js';
+import {
+  loginStack,
+  type LoginStackOptions,
+  type PassportAuthenticatorLike,
+  type PassportStackEntry,
+  type PassportStrategyLike,
+  type StackHook,
+} from '../stack/passport-adapter.js';
+import type { StateStore } from '../state/state-store.js';
+import type { Clock } from '../ticket/validity.js';
+import type { SignOnGuard } from '../users/sign-on-guard.js';
+import type { UserStore } from '../users/user-store.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
+import type { PolicyConfig, Template, TemplateModule, TemplateOptionValue } from './template.js';
+
+/** What the policy injects into every module factory. */
+export interface PolicyDependencies {
+  readonly keystore: Keystore;
+  readonly users: UserStore;
+  readonly guard: SignOnGuard;
+  readonly state: StateStore;
+  /** The Authenticator given to `loginStack` (default: passport's singleton). */
+  readonly passport?: PassportAuthenticatorLike;
+  /** Needed only by templates using the `PassTicket` module. */
+  readonly passTicketVerifier?: PassTicketVerifier;
+  /** A clock for the ticket modules (tests). */
+  readonly now?: Clock;
+}
+
+/** A compiled module: a Passport strategy, optionally with commit / abort hooks (as CreateTicket's `commit`). */
+export type PolicyModule = PassportStrategyLike & { commit?: StackHook; abort?: StackHook };
+
+/** Builds a module instance from the template's option data and the injected dependencies. */
+export type ModuleFactory = (options: Readonly<Record<string, TemplateOptionValue>>, dependencies: PolicyDependencies) => PolicyModule;
+
+/** A user-registered module: a factory, or a factory with the option keys it accepts (checked by name). */
+export type ModuleRegistration = ModuleFactory | { readonly create: ModuleFactory; readonly optionKeys?: readonly string[]; readonly secretOptions?: readonly string[] };
+
+export interface CreatePoliciesOptions {
+  readonly dependencies: PolicyDependencies;
+  /** Templates added to (or overriding by name) the built-in ones. */
+  readonly templates?: readonly Template[];
+  readonly moduleFactories?: Readonly<Record<string, ModuleRegistration>>;
+  /** Options for every compiled `loginStack` (`passport` comes from the dependencies, `name` is the template name). */
+  readonly stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
+}
+
+/** `describe()` output: templates with modules, flags and options, secrets masked (for an inspector page). */
+export interface PolicyDescription {
+  readonly templates: readonly {
+    readonly name: string;
+    readonly description?: string;
+    readonly version: number;
+    readonly builtin: boolean;
+    readonly modules: readonly { readonly name: string; readonly module: string; readonly flag: string; readonly options: Readonly<Record<string, unknown>> }[];
+  }[];
+}
+
+export interface Policies {
+  /** Validates by compiling fully, then replaces (or adds) the template. Throws a TypeError and keeps the old version on any error. */
+  defineTemplate(template: Template): void;
+  /** All-or-nothing: compiles every template first, then swaps the whole set (built-ins stay unless overridden). */
+  replaceTemplates(templates: readonly Template[]): void;
+  /** `replaceTemplates(config.templates)` after checking the config shape. */
+  load(config: PolicyConfig): void;
+  /** Reads a JSON file `{ templates: [...] }` and loads it; an invalid file is refused whole (TypeError). */
+  reloadFile(path: string): Promise<void>;
+  /** Middleware running the current version of the named template (or a fixed inline template) on each request. */
+  protect(template: string | Template): RequestHandler;
+  describe(): PolicyDescription;
+  /** The names of the current templates. */
+  templateNames(): string[];
+}
+
+interface Registered {
+  readonly create: ModuleFactory;
+  readonly optionKeys: readonly string[] | undefined;
+  readonly secretOptions: readonly string[];
+}
+
+interface Compiled {
+  readonly template: Template;
+  readonly handler: RequestHandler;
+  readonly version: number;
+  readonly builtin: boolean;
+}
+
+const TEMPLATE_KEYS = ['name', 'description', 'modules'];
+const MODULE_KEYS = ['module', 'flag', 'name', 'options'];
+const SECRET_KEY = /secret|token|passphrase|credential|private|apikey|api_key|^password$/i;
+
+const str = (o: Record<string, TemplateOptionValue>, k: string): string | undefined => o[k] as string | undefined;
+
+/** The built-in modules: option keys are the data options of each factory; dependencies are injected. */
+const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
+  EvaluateTicket: {
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme'],
+    secretOptions: [],
+    create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
+  },
+  EvaluateAssertionTicket: {
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix'],
+    secretOptions: [],
+    create: (o, d) => createEvaluateAssertionTicketStrategy({ ...(o as object), keystore: d.keystore, state: d.state, ...(d.now ? { now: d.now } : {}) }),
+  },
+  BasicPassword: {
+    optionKeys: ['usernameField', 'passwordField', 'realm'],
+    secretOptions: [],
+    create: (o, d) => createBasicPasswordStrategy({ ...(o as object), users: d.users, guard: d.guard }),
+  },
+  CreateTicket: {
+    optionKeys: ['lifetimeMinutes', 'secure', 'domain', 'persistent', 'authScheme', 'codePage'],
+    secretOptions: [],
+    create: (o, d) => createCreateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
+  },
+  PassTicket: {
+    optionKeys: ['application', 'usernameField', 'passwordField'],
+    secretOptions: [],
+    create: (o, d) => {
+      if (d.passTicketVerifier === undefined) throw new TypeError("the PassTicket module needs dependencies.passTicketVerifier");
+      return createPassTicketStrategy({ ...(o as object), application: str(o, 'application') as string, verifier: d.passTicketVerifier });
+    },
+  },
+});
+
+/** Creates the policy set. Throws a TypeError if a configured template does not compile. */
+export function createPolicies(options: CreatePoliciesOptions): Policies {
+  if (options === null || typeof options !== 'object') throw new TypeError('createPolicies: expected an options object');
+  for (const k of Object.keys(options)) {
+    if (!['dependencies', 'templates', 'moduleFactories', 'stackOptions'].includes(k)) throw new TypeError(`createPolicies: unknown option '${k}'`);
+  }
+  const deps = options.dependencies;
+  if (deps === null || typeof deps !== 'object') throw new TypeError("createPolicies: option 'dependencies' is required");
+  for (const k of ['keystore', 'users', 'guard', 'state'] as const) {
+    if (deps[k] === null || typeof deps[k] !== 'object') throw new TypeError(`createPolicies: dependencies.${k} is required`);
+  }
+  const modules = new Map<string, Registered>(Object.entries(BUILTIN_MODULES));
+  for (const [name, reg] of Object.entries(options.moduleFactories ?? {})) {
+    if (modules.has(name)) throw new TypeError(`createPolicies: module '${name}' is built in and cannot be registered again`);
+    if (typeof reg === 'function') modules.set(name, { create: reg, optionKeys: undefined, secretOptions: [] });
+    else if (reg !== null && typeof reg === 'object' && typeof reg.create === 'function') {
+      modules.set(name, { create: reg.create, optionKeys: reg.optionKeys, secretOptions: reg.secretOptions ?? [] });
+    } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
+  }
+  const stackOptions: LoginStackOptions = { ...options.stackOptions, ...(deps.passport ? { passport: deps.passport } : {}) };
+  const builtinNames = new Set(BUILTIN_TEMPLATES.map((t) => t.name));
+  const protectedNames = new Set<string>();
+  let version = 0;
+
+  /** Validates the template's shape and compiles it (module instances + loginStack), or throws a TypeError naming it. */
+  function compile(template: Template): Compiled {
+    const tname = checkTemplateShape(template);
+    const entries: PassportStackEntry[] = template.modules.map((m, i) => {
+      const where = `policy template '${tname}', module '${m.name ?? m.module}' (#${i})`;
+      const reg = modules.get(m.module);
+      if (reg === undefined) throw new TypeError(`${where}: unknown module '${m.module}'; expected one of ${[...modules.keys()].join(', ')}`);
+      const data = m.options ?? {};
+      if (reg.optionKeys) for (const k of Object.keys(data)) if (!reg.optionKeys.includes(k)) {
+        throw new TypeError(`${where}: unknown option '${k}' for module ${m.module}; expected one of ${reg.optionKeys.join(', ') || '(none)'}`);
+      }
+      let instance: PolicyModule;
+      try {
+        instance = reg.create(deepFreeze(structuredClone(data)) as Record<string, TemplateOptionValue>, deps);
+      } catch (err) {
+        throw new TypeError(`${where}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+      if (instance === null || typeof instance !== 'object' || typeof instance.authenticate !== 'function') {
+        throw new TypeError(`${where}: the module factory did not return a strategy with authenticate()`);
+      }
+      return {
+        name: m.name ?? m.module.charAt(0).toLowerCase() + m.module.slice(1),
+        flag: m.flag,
+        module: instance,
+        ...(typeof instance.commit === 'function' ? { commit: instance.commit } : {}),
+        ...(typeof instance.abort === 'function' ? { abort: instance.abort } : {}),
+      };
+    });
+    let handler: RequestHandler;
+    try {
+      handler = loginStack(entries, { ...stackOptions, name: tname });
+    } catch (err) {
+      throw new TypeError(`policy template '${tname}': ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    return { template: deepFreeze(structuredClone(template)), handler, version: ++version, builtin: false };
+  }
+
+  // The current policy: replaced as a whole (never mutated), so a lookup sees one consistent version.
+  let current: ReadonlyMap<string, Compiled> = new Map();
+  const initial = new Map<string, Compiled>();
+  for (const t of BUILTIN_TEMPLATES) initial.set(t.name, { ...compile(t), builtin: true });
+  for (const t of options.templates ?? []) {
+    const c = compile(t);
+    if (initial.has(c.template.name) && !builtinNames.has(c.template.name)) throw new TypeError(`createPolicies: duplicate template '${c.template.name}'`);
+    initial.set(c.template.name, c);
+  }
+  current = initial;
+
+  function replaceTemplates(templates: readonly Template[]): void {
+    if (!Array.isArray(templates)) throw new TypeError('replaceTemplates: expected an array of templates');
+    const next = new Map<string, Compiled>();
+    for (const t of BUILTIN_TEMPLATES) next.set(t.name, current.get(t.name)?.builtin ? current.get(t.name)! : { ...compile(t), builtin: true });
+    const seen = new Set<string>();
+    for (const t of templates) {
+      const c = compile(t);
+      if (seen.has(c.template.name)) throw new TypeError(`replaceTemplates: duplicate template '${c.template.name}'`);
+      seen.add(c.template.name);
+      next.set(c.template.name, c);
+    }
+    for (const n of protectedNames) if (!next.has(n)) throw new TypeError(`replaceTemplates: template '${n}' is used by protect() and missing from the new set`);
+    current = next; // the atomic swap
+  }
+
+  function load(config: PolicyConfig): void {
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new TypeError('policy config: expected an object { templates: [...] }');
+    for (const k of Object.keys(config)) if (k !== 'templates') throw new TypeError(`policy config: unknown key '${k}'`);
+    if (!Array.isArray(config.templates)) throw new TypeError("policy config: 'templates' must be an array");
+    replaceTemplates(config.templates);
+  }
+
+  return {
+    defineTemplate(template: Template): void {
+      const c = compile(template);
+      const next = new Map(current);
+      next.set(c.template.name, c);
+      current = next;
+    },
+    replaceTemplates,
+    load,
+    async reloadFile(path: string): Promise<void> {
+      let config: unknown;
+      try {
+        config = JSON.parse(await readFile(path, 'utf8'));
+      } catch (err) {
+        throw new TypeError(`policy file ${JSON.stringify(path)}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+      try {
+        load(config as PolicyConfig);
+      } catch (err) {
+        throw new TypeError(`policy file ${JSON.stringify(path)}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+    },
+    protect(template: string | Template): RequestHandler {
+      if (typeof template !== 'string') {
+        const fixed = compile(template).handler;
+        return (req, res, next) => fixed(req, res, next);
+      }
+      if (!current.has(template)) throw new TypeError(`protect: unknown template '${template}'; defined: ${[...current.keys()].join(', ')}`);
+      protectedNames.add(template);
+      return function ticketstackPolicy(req: Request, res: Response, next: NextFunction): void {
+        // The version current at the start of the request serves the whole request.
+        const c = current.get(template);
+        if (c === undefined) return next(new TypeError(`policy template '${template}' is not defined`));
+        c.handler(req, res, next);
+      };
+    },
+    describe(): PolicyDescription {
+      return {
+        templates: [...current.values()].map((c) => ({
+          name: c.template.name,
+          ...(c.template.description !== undefined ? { description: c.template.description } : {}),
+          version: c.version,
+          builtin: c.builtin,
+          modules: c.template.modules.map((m) => {
+            const secret = modules.get(m.module)?.secretOptions ?? [];
+            return {
+              name: m.name ?? m.module.charAt(0).toLowerCase() + m.module.slice(1),
+              module: m.module,
+              flag: m.flag,
+              options: Object.fromEntries(
+                Object.entries(m.options ?? {}).map(([k, v]) => [k, secret.includes(k) || SECRET_KEY.test(k) ? '***' : v]),
+              ),
+            };
+          }),
+        })),
+      };
+    },
+    templateNames: () => [...current.keys()],
+  };
+}
+
+/** Checks a template's shape (keys, name, flags, data-only options); returns its name. */
+function checkTemplateShape(template: Template): string {
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) throw new TypeError('policy template: expected an object');
+  const name = (template as { name?: unknown }).name;
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new TypeError(`policy template ${JSON.stringify(name)}: 'name' must be a non-empty string of letters, digits, _ . -`);
+  const where = `policy template '${name}'`;
+  for (const k of Object.keys(template)) if (!TEMPLATE_KEYS.includes(k)) throw new TypeError(`${where}: unknown key '${k}'`);
+  if (template.description !== undefined && typeof template.description !== 'string') throw new TypeError(`${where}: 'description' must be a string`);
+  if (!Array.isArray(template.modules) || template.modules.length === 0) throw new TypeError(`${where}: 'modules' must be a non-empty array`);
+  template.modules.forEach((m: TemplateModule, i: number) => {
+    if (m === null || typeof m !== 'object') throw new TypeError(`${where}, module #${i}: expected an object`);
+    const mw = `${where}, module '${String(m.name ?? m.module)}' (#${i})`;
+    for (const k of Object.keys(m)) if (!MODULE_KEYS.includes(k)) throw new TypeError(`${mw}: unknown key '${k}'`);
+    if (typeof m.module !== 'string' || m.module === '') throw new TypeError(`${mw}: 'module' must be a module name`);
+    if (!isControlFlag(m.flag)) throw new TypeError(`${mw}: unknown flag ${JSON.stringify(m.flag)}; expected one of ${CONTROL_FLAGS.join(', ')}`);
+    if (m.name !== undefined && (typeof m.name !== 'string' || m.name === '')) throw new TypeError(`${mw}: 'name' must be a non-empty string`);
+    if (m.options !== undefined) {
+      if (m.options === null || typeof m.options !== 'object' || Array.isArray(m.options)) throw new TypeError(`${mw}: 'options' must be an object`);
+      for (const [k, v] of Object.entries(m.options)) if (!isData(v)) throw new TypeError(`${mw}: option '${k}' must be data (JSON), not ${typeof v}`);
+    }
+  });
+  return name;
+}
+
+function isData(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isData);
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    return (proto === Object.prototype || proto === null) && Object.values(v as object).every(isData);
+  }
+  return false;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
