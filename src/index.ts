@@ -132,3 +132,5 @@ export type {
   TemplateModule,
   TemplateOptionValue,
 } from './policy/index.js';
+export { logout, logoutHandler } from './modules/logout.js';
+export type { LogoutOptions } from './modules/logout.js';
