@@ -28,6 +28,8 @@ export const FORM_TEMPLATE: Template = Object.freeze({
       options: Object.freeze({ usernameField: 'j_username', passwordField: 'j_password' }),
     }),
   ]),
+  // A failed form login goes back to the login page with a generic message, never the reason (issue 4, item 4).
+  failureRedirect: '/login?error=1',
 }) as Template;
 
 /** `ticket`: SAP's shipped template, EvaluateTicket SUFFICIENT → BasicPassword REQUISITE → CreateTicket OPTIONAL (§3.1). */

@@ -106,7 +106,7 @@ interface Compiled {
   readonly builtin: boolean;
 }
 
-const TEMPLATE_KEYS = ['name', 'description', 'modules'];
+const TEMPLATE_KEYS = ['name', 'description', 'modules', 'failureRedirect'];
 const MODULE_KEYS = ['module', 'flag', 'name', 'options'];
 const SECRET_KEY = /secret|token|passphrase|credential|private|apikey|api_key|^password$/i;
 
@@ -198,7 +198,7 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     });
     let handler: RequestHandler;
     try {
-      handler = loginStack(entries, { ...stackOptions, name: tname });
+      handler = loginStack(entries, { ...stackOptions, name: tname, ...(template.failureRedirect === undefined ? {} : { failureRedirect: template.failureRedirect }) });
     } catch (err) {
       throw new TypeError(`policy template '${tname}': ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
@@ -307,6 +307,10 @@ function checkTemplateShape(template: Template): string {
   const where = `policy template '${name}'`;
   for (const k of Object.keys(template)) if (!TEMPLATE_KEYS.includes(k)) throw new TypeError(`${where}: unknown key '${k}'`);
   if (template.description !== undefined && typeof template.description !== 'string') throw new TypeError(`${where}: 'description' must be a string`);
+  // A local path only: a template must never turn a failed login into an open redirect.
+  if (template.failureRedirect !== undefined && (typeof template.failureRedirect !== 'string' || !/^\/(?![/\\])/.test(template.failureRedirect))) {
+    throw new TypeError(`${where}: 'failureRedirect' must be a local path such as "/login?error=1"`);
+  }
   if (!Array.isArray(template.modules) || template.modules.length === 0) throw new TypeError(`${where}: 'modules' must be a non-empty array`);
   template.modules.forEach((m: TemplateModule, i: number) => {
     if (m === null || typeof m !== 'object') throw new TypeError(`${where}, module #${i}: expected an object`);

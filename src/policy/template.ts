@@ -28,6 +28,11 @@ export interface Template {
   readonly name: string;
   readonly description?: string;
   readonly modules: readonly TemplateModule[];
+  /**
+   * For form logins: where a failed login sends the browser (a local path, e.g. the login page with a generic
+   * `?error=1`), instead of a 401 with the challenges. The reason stays in the decision record.
+   */
+  readonly failureRedirect?: string;
 }
 
 /** A policy file / `load()` argument. */
