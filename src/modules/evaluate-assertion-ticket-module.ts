@@ -16,7 +16,7 @@ import { TicketError } from '../ticket/errors.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from '../ticket/validity.js';
 import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
+import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 import type { Keystore } from '../keystore/keystore.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
@@ -50,18 +50,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
   const prefix = options.keyPrefix ?? 'sap-assertion:';
   if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
   const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
-  const verifyOptions = {
-    keystore: options.keystore,
-    assertion: true,
-    toleranceMinutes: tolerance,
-    ...(options.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: options.allowedAlgorithms }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  };
-  try {
-    verifyTicket('', verifyOptions);
-  } catch (err) {
-    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
-  }
+  const verifyOptions = ticketVerifyOptions(where, { ...options, toleranceMinutes: tolerance }, true);
 
   const refuse = (code: AssertionRefusalCode): { user: false; info: TicketFailureInfo | { code: AssertionRefusalCode; message: string } } => {
     options.onRefusal?.({ code });

@@ -15,7 +15,7 @@ import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import type { Clock } from '../ticket/validity.js';
-import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
+import { verifyTicket, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
 import { checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
@@ -61,6 +61,27 @@ export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUs
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new TypeError(`${where}: option 'toleranceMinutes' must be a number ≥ 0`);
 }
 
+/** The `verifyTicket` options of both ticket modules, checked now (a `TypeError`) rather than on the first request. */
+export function ticketVerifyOptions(
+  where: string,
+  o: { keystore: Keystore; toleranceMinutes?: number; allowedAlgorithms?: readonly TicketAlgorithm[]; now?: Clock },
+  assertion: boolean,
+): VerifyTicketOptions {
+  const verifyOptions: VerifyTicketOptions = {
+    keystore: o.keystore,
+    ...(assertion ? { assertion: true } : {}),
+    ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
+    ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
+    ...(o.now === undefined ? {} : { now: o.now }),
+  };
+  try {
+    verifyTicket('', verifyOptions); // an empty ticket: only an option error is not a TicketError
+  } catch (err) {
+    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
+  }
+  return verifyOptions;
+}
+
 /** The user of a verified ticket: portal user first, else the ticket user (§3), through `mapUser`. */
 export function ticketUser(
   ticket: VerifiedTicket,
@@ -85,18 +106,7 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   const required = ranks.indexOf(options.authScheme ?? 'default');
   if (required < 0) throw new TypeError(`${where}: option 'authScheme' must be one of 'authSchemeRanks'`);
-  const verifyOptions = {
-    keystore: options.keystore,
-    ...(options.toleranceMinutes === undefined ? {} : { toleranceMinutes: options.toleranceMinutes }),
-    ...(options.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: options.allowedAlgorithms }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  };
-  // Validate the verify options now rather than on the first request.
-  try {
-    verifyTicket('', verifyOptions);
-  } catch (err) {
-    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
-  }
+  const verifyOptions = ticketVerifyOptions(where, options, false);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
     options.onRefusal?.({ code });
