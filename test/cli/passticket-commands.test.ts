@@ -1,46 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { registerPassticketCommands } from '../../src/cli/passticket-commands.js';
+import { runCli } from './harness.js';
 
 const KEY = 'E001193519561977';
 const ENHANCED_KEY = Buffer.from(Array.from({ length: 64 }, (_, i) => i)).toString('hex');
 
-class Exit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-  }
-}
-
 /** `ticketstack passticket …` in process, output and exit status captured. */
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  let exitCode = -1;
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    setExitCode: (c) => void (exitCode = c),
-    exit: (c) => {
-      throw new Exit(c);
-    },
-    env,
-    stderrIsTTY: false,
-  };
-  const program = new Command('ticketstack').exitOverride();
-  registerPassticketCommands(program, io);
-  try {
-    await program.parseAsync(['node', 'ticketstack', 'passticket', ...args]);
-  } catch (err) {
-    if (!(err instanceof Exit)) throw err;
-    exitCode = err.exitCode;
-  }
-  return { stdout, stderr, exitCode, json: () => JSON.parse(stdout) as Record<string, unknown> };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(['passticket', ...args], env);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketstack-pt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,56 +1,18 @@
 /**
  * `ticketstack users …`, in process: output and exit status captured through a CliIo.
  */
-import { Readable } from 'node:stream';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { registerUsersCommands } from '../../src/cli/users-commands.js';
+import { runCli } from './harness.js';
 import { FileUserStore } from '../../src/users/file-user-store.js';
 import { assertPostgresReachable, databaseUrl, freePort, uniqueSuffix } from '../support/services.js';
 
-class CliExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-  }
-}
-
-interface Result {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-  json(): any;
-}
-
-async function users(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  let exitCode = -1;
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    setExitCode: (c) => void (exitCode = c),
-    exit: (c) => {
-      throw new CliExit(c);
-    },
-    env: options.env ?? {},
-    stderrIsTTY: false,
-  };
-  const program = new Command('ticketstack').exitOverride();
-  registerUsersCommands(program, io, Readable.from([Buffer.from(options.stdin ?? '')]));
-  try {
-    await program.parseAsync(['node', 'ticketstack', 'users', ...args]);
-  } catch (err) {
-    if (!(err instanceof CliExit)) throw err;
-    exitCode = err.exitCode;
-  }
-  return { stdout, stderr, exitCode, json: () => JSON.parse(stdout) };
-}
+const users = (args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runCli(['users', ...args], options.env ?? {}, options.stdin ?? '');
 
 const dir = mkdtempSync(join(tmpdir(), 'ticketstack-cli-users-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
