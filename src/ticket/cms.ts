@@ -162,15 +162,22 @@ function parseCmsUnchecked(der: Uint8Array): CmsSignature {
     };
   }
 
-  const certificates: CertificateInfo[] = [];
-  for (const cert of signedData.certificates ?? []) {
-    if (!(cert instanceof pkijs.Certificate)) continue;
-    try {
-      certificates.push(describeCertificate(cert));
-    } catch {
-      // An embedded certificate is informational only (§1.4); one that cannot be described is skipped.
+  // Embedded certificates are informational only (§1.4): described on first access, so that verification (the
+  // hot path, which never trusts them) does not parse and fingerprint them on every request.
+  let certificates: CertificateInfo[] | undefined;
+  const describeEmbedded = (): CertificateInfo[] => {
+    if (certificates !== undefined) return certificates;
+    certificates = [];
+    for (const cert of signedData.certificates ?? []) {
+      if (!(cert instanceof pkijs.Certificate)) continue;
+      try {
+        certificates.push(describeCertificate(cert));
+      } catch {
+        // one that cannot be described is skipped
+      }
     }
-  }
+    return certificates;
+  };
 
   return {
     digestAlgorithm: DIGEST_OIDS[signerInfo.digestAlgorithm.algorithmId] ?? signerInfo.digestAlgorithm.algorithmId,
@@ -181,7 +188,9 @@ function parseCmsUnchecked(der: Uint8Array): CmsSignature {
     signedAttributes,
     signature: new Uint8Array(signerInfo.signature.valueBlock.valueHexView),
     encapsulatedContent,
-    certificates,
+    get certificates() {
+      return describeEmbedded();
+    },
   };
 }
 
