@@ -14,6 +14,7 @@ import { InfoUnitId, infoUnitEncoding, infoUnitName } from './info-units.js';
 export const TICKET_VERSION = 0x02;
 const HEADER_LENGTH = 5;
 const MAX_UNIT_LENGTH = 0xffff;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One InfoUnit as it appears in the ticket. */
 export interface InfoUnit {
@@ -45,13 +46,13 @@ function decodeUnitValue(codePage: string, id: number, data: Uint8Array): string
       return decodeCodePage(codePage, data);
     case 'utf8':
       try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+        return UTF8.decode(data);
       } catch (cause) {
         throw new TicketError('ERR_TICKET_MALFORMED', `InfoUnit ${infoUnitName(id)} is not valid UTF-8`, { cause });
       }
     case 'ascii':
       // §1.2: 0x0F/0x10 are single-byte ASCII even in UTF-16 tickets; read bytes as Latin-1 so nothing is lost.
-      return Buffer.from(data).toString('latin1');
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
     case 'uint32':
       // §1.2: validity hours/minutes are 4-byte big-endian binary integers.
       if (data.length !== 4) {
@@ -81,7 +82,7 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
   if (version !== TICKET_VERSION) {
     throw new TicketError('ERR_TICKET_MALFORMED', `unsupported ticket version ${version} (expected 2)`);
   }
-  const codePage = Buffer.from(bytes.subarray(1, HEADER_LENGTH)).toString('latin1');
+  const codePage = Buffer.from(bytes.buffer, bytes.byteOffset + 1, HEADER_LENGTH - 1).toString('latin1');
   if (!/^[0-9]{4}$/.test(codePage)) {
     throw new TicketError('ERR_TICKET_MALFORMED', 'the code page is not 4 ASCII digits');
   }

@@ -27,17 +27,19 @@ export function decodeTicketText(text: string, options: DecodeTicketTextOptions 
   if (text.length > maxLength) {
     throw new TicketError('ERR_TICKET_TOO_LARGE', `ticket text is ${text.length} characters, more than maxLength ${maxLength}`);
   }
-  let s = text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '');
+  let s = isBlank(text.charCodeAt(0)) || isBlank(text.charCodeAt(text.length - 1)) ? text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '') : text;
   // SAP loops while a '%' remains. Real tickets are URL-encoded at most two or three times (proxies, Tomcat); the
   // passes are capped so that "%252525…" cannot make decoding quadratic.
   for (let pass = 0; s.includes('%'); pass++) {
     if (pass === MAX_URL_DECODE_PASSES) throw new TicketError('ERR_TICKET_MALFORMED', `ticket text is URL-encoded more than ${MAX_URL_DECODE_PASSES} times`);
     s = percentDecode(s);
   }
-  s = s.replace(/[ !]/g, '+');
+  if (s.includes('!') || s.includes(' ')) s = s.replace(/[ !]/g, '+');
   if (s.length === 0) throw new TicketError('ERR_TICKET_MALFORMED', 'empty ticket');
   if (!BASE64.test(s) || s.length % 4 === 1) throw new TicketError('ERR_TICKET_MALFORMED', 'ticket text is not base64');
-  return new Uint8Array(Buffer.from(s, 'base64'));
+  const bytes = Buffer.from(s, 'base64');
+  // A plain Uint8Array over Node's pooled bytes: no copy, and `slice()` keeps its copying meaning.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -53,11 +55,28 @@ export function encodeTicketText(bytes: Uint8Array): string {
 }
 
 function percentDecode(s: string): string {
-  return s.replace(/%([0-9A-Fa-f]{2})|%/g, (match, hex: string | undefined) => {
-    if (hex === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'a "%" in the ticket text is not followed by two hex digits');
-    return String.fromCharCode(parseInt(hex, 16));
-  });
+  let out = '';
+  let from = 0;
+  for (let i = s.indexOf('%'); i !== -1; i = s.indexOf('%', from)) {
+    const hi = hexDigit(s.charCodeAt(i + 1));
+    const lo = hexDigit(s.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) throw new TicketError('ERR_TICKET_MALFORMED', 'a "%" in the ticket text is not followed by two hex digits');
+    out += s.slice(from, i) + String.fromCharCode(hi * 16 + lo);
+    from = i + 3;
+  }
+  return out + s.slice(from);
 }
+
+/** The value of a hex digit's character code, or -1 (also for NaN, past the end of the string). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/** CR, LF or tab: ignored at both ends of the text (a file's newline). */
+const isBlank = (c: number): boolean => c === 0x0d || c === 0x0a || c === 0x09;
 
 /** Validates a `maxLength` option (TypeError naming it). */
 export function checkMaxLength(value: unknown, fallback: number): number {
