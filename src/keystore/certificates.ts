@@ -99,7 +99,8 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
     throw new KeystoreError('ERR_KEYSTORE_CERTIFICATE_INVALID', `unsupported public key type ${String(keyType)}`);
   }
   const serial = serialHex(cert.serialNumber.valueBlock.valueHexView);
-  return {
+  // Frozen: the keystore's trust decisions (and the caches keyed on its generation) rely on certificates not changing.
+  return Object.freeze({
     der,
     pem: certificateToPem(der),
     subjectDn: nameToString(cert.subject),
@@ -113,7 +114,7 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
     keyType,
     keyBits: keyType === 'dsa' ? dsaPrimeBits(cert) : publicKeyBits(publicKey),
     fingerprint: createHash('sha256').update(der).digest('hex'),
-  };
+  });
 }
 
 /**

@@ -14,9 +14,9 @@ import type { StateStore } from '../state/state-store.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import { TicketError } from '../ticket/errors.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from '../ticket/validity.js';
-import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
+import type { VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
+import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 import type { Keystore } from '../keystore/keystore.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
@@ -50,7 +50,8 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
   const prefix = options.keyPrefix ?? 'sap-assertion:';
   if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
   const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
-  const verifyOptions = ticketVerifyOptions(where, { ...options, toleranceMinutes: tolerance }, true);
+  // Never a verified-ticket cache: each assertion ticket is accepted once (§2).
+  const verifier = ticketVerifier(where, { ...options, toleranceMinutes: tolerance }, true, false);
 
   const refuse = (code: AssertionRefusalCode): { user: false; info: TicketFailureInfo | { code: AssertionRefusalCode; message: string } } => {
     options.onRefusal?.({ code });
@@ -63,7 +64,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     if (typeof text !== 'string' || text.trim() === '') return refuse('ERR_TICKET_MISSING');
     let ticket: VerifiedTicket;
     try {
-      ticket = verifyTicket(text.trim(), verifyOptions);
+      ticket = verifier.verify(text.trim());
     } catch (err) {
       if (err instanceof TicketError) return refuse(err.code);
       throw err;

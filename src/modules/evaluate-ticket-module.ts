@@ -7,6 +7,13 @@
  * Trusted issuers are the keystore's trusted entries (§3.2). `authScheme`: the ticket's 0x88 authscheme must
  * reach this rank in `authSchemeRanks` (ordered lowest first; default `['default']`, rank `'default'`).
  *
+ * Verified tickets are cached (`cache`, on by default; §3.2's shortcut, see `verified-ticket-cache.ts`): a ticket
+ * seen again skips decoding and the signature check, never the validity window, and a trust change empties the
+ * cache. With `users`, the mapped user is looked up on every request, cache hit or not, and a revoked user is
+ * refused at once (`ERR_USER_REVOKED`), as a locked UME user cannot log on with a ticket. A user the store does not
+ * know is accepted (a backend may trust a portal's users without holding them) unless `requireKnownUser` is set
+ * (`ERR_USER_UNKNOWN`). A store that cannot answer halts the stack with its 503: never accept unchecked.
+ *
  * @module
  */
 import type { Request } from 'express';
@@ -15,10 +22,12 @@ import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import type { Clock } from '../ticket/validity.js';
-import { verifyTicket, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
+import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
+import { createTicketVerifier, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
+import type { UserRecord, UserStore } from '../users/user-store.js';
 import { checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
-export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
+export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER' | 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN';
 
 export interface EvaluateTicketStrategyOptions {
   keystore: Keystore;
@@ -31,6 +40,12 @@ export interface EvaluateTicketStrategyOptions {
   /** Maps the ticket's user name (portal user first, else ticket user) to this service's user ID. */
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
   now?: Clock;
+  /** The verified-ticket cache: `{ maxEntries }` (default 10 000) or `false` to verify every ticket in full. Default on. */
+  cache?: false | VerifiedTicketCacheOptions;
+  /** Looked up on every request (cache hit or not): a revoked user is refused (`ERR_USER_REVOKED`). */
+  users?: UserStore;
+  /** With `users`: refuse a user the store does not know (`ERR_USER_UNKNOWN`). Default false. */
+  requireKnownUser?: boolean;
   /** Strategy name (default `sap-evaluate-ticket`). */
   name?: string;
   onRefusal?: (event: { code: TicketRefusalCode }) => void;
@@ -50,7 +65,7 @@ export interface TicketFailureInfo {
   message: string;
 }
 
-const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'name', 'onRefusal'];
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {
@@ -61,25 +76,35 @@ export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUs
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new TypeError(`${where}: option 'toleranceMinutes' must be a number ≥ 0`);
 }
 
-/** The `verifyTicket` options of both ticket modules, checked now (a `TypeError`) rather than on the first request. */
-export function ticketVerifyOptions(
+/** The ticket verifier of both ticket modules, its options checked now (a `TypeError`) rather than on the first request. */
+export function ticketVerifier(
   where: string,
   o: { keystore: Keystore; toleranceMinutes?: number; allowedAlgorithms?: readonly TicketAlgorithm[]; now?: Clock },
   assertion: boolean,
-): VerifyTicketOptions {
-  const verifyOptions: VerifyTicketOptions = {
-    keystore: o.keystore,
-    ...(assertion ? { assertion: true } : {}),
-    ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
-    ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
-    ...(o.now === undefined ? {} : { now: o.now }),
-  };
+  cache: false | VerifiedTicketCacheOptions | undefined,
+): TicketVerifier {
   try {
-    verifyTicket('', verifyOptions); // an empty ticket: only an option error is not a TicketError
+    return createTicketVerifier({
+      keystore: o.keystore,
+      ...(assertion ? { assertion: true } : {}),
+      ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
+      ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
+      ...(o.now === undefined ? {} : { now: o.now }),
+      ...(cache === undefined ? {} : { cache }),
+    });
   } catch (err) {
-    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
+    throw new TypeError(`${where}: ${(err as Error).message.replace(/^createTicketVerifier: /, '')}`);
   }
-  return verifyOptions;
+}
+
+/** The store's record of a ticket's user; `null` also for an ID no store can hold (blanks around it, control characters). */
+async function findUser(users: UserStore, id: string): Promise<UserRecord | null> {
+  try {
+    return await users.findUser(id);
+  } catch (err) {
+    if (err instanceof TypeError) return null; // an invalid user ID: not in the store
+    throw err;
+  }
 }
 
 /** The user of a verified ticket: portal user first, else the ticket user (§3), through `mapUser`. */
@@ -106,7 +131,13 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   const required = ranks.indexOf(options.authScheme ?? 'default');
   if (required < 0) throw new TypeError(`${where}: option 'authScheme' must be one of 'authSchemeRanks'`);
-  const verifyOptions = ticketVerifyOptions(where, options, false);
+  const { users, requireKnownUser = false } = options;
+  if (users !== undefined && (users === null || typeof users !== 'object' || typeof users.findUser !== 'function')) {
+    throw new TypeError(`${where}: option 'users' must be a UserStore`);
+  }
+  if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
+  if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
+  const verifier = ticketVerifier(where, options, false, options.cache);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
     options.onRefusal?.({ code });
@@ -118,14 +149,21 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
     if (text === undefined) return { user: undefined };
     let ticket: VerifiedTicket;
     try {
-      ticket = verifyTicket(text, verifyOptions);
+      ticket = verifier.verify(text);
     } catch (err) {
       if (err instanceof TicketError) return refuse(err.code);
       throw err;
     }
     if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
     const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
-    return user === undefined ? refuse('ERR_TICKET_NO_USER') : { user };
+    if (user === undefined) return refuse('ERR_TICKET_NO_USER');
+    if (users !== undefined) {
+      // Every request, cache hit or not: a revocation takes effect at once. A store outage rejects (503).
+      const record = await findUser(users, user.id);
+      if (record?.revoked === true) return refuse('ERR_USER_REVOKED');
+      if (record === null && requireKnownUser) return refuse('ERR_USER_UNKNOWN');
+    }
+    return { user };
   }
 
   const strategy = new CustomStrategy(function (this: { pass(): void }, req, done) {
