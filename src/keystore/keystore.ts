@@ -298,11 +298,14 @@ export class Keystore {
     const sameIssuer = typeof issuer === 'string'
       ? (cert: CertificateInfo) => dnEquals(cert.issuerDn, issuer)
       : (cert: CertificateInfo) => view(cert.issuerNameDer).equals(issuer);
-    const found = new Map<string, CertificateInfo>();
-    for (const cert of [this.own.certificate, ...this.#trusted.map((e) => e.certificate)]) {
-      if (cert.serialNumber === serial && sameIssuer(cert)) found.set(cert.fingerprint, cert);
-    }
-    return [...found.values()];
+    // Own first, then the trusted entries; a certificate trusted for several clients is listed once.
+    const found: CertificateInfo[] = [];
+    const consider = (cert: CertificateInfo): void => {
+      if (cert.serialNumber === serial && !found.some((f) => f.fingerprint === cert.fingerprint) && sameIssuer(cert)) found.push(cert);
+    };
+    consider(this.own.certificate);
+    for (const entry of this.#trusted) consider(entry.certificate);
+    return found;
   }
 
   /**

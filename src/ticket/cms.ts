@@ -221,19 +221,22 @@ function signedAttributes(der: Uint8Array, signedAttrs: DerElement): SignedAttri
   let ct: DerElement | undefined;
   let st: DerElement | undefined;
   let md: DerElement | undefined;
-  for (const el of children(der, signedAttrs)) {
+  for (let p = signedAttrs.contentStart; p < signedAttrs.end; ) {
     // Attribute ::= SEQUENCE { attrType OID, attrValues SET OF ANY }
-    const attr = children(der, expectTag(el, TAG.SEQUENCE, 'signed attribute'));
-    if (attr.length !== 2) throw malformed('a signed attribute is not { type, values }');
-    const type = readOid(der, expectTag(attr[0], TAG.OID, 'attribute type'), 'attribute type', KNOWN_OIDS);
-    const values = children(der, expectTag(attr[1], TAG.SET, 'attribute values'));
+    const attr = expectTag(readElement(der, p, signedAttrs.end), TAG.SEQUENCE, 'signed attribute');
+    p = attr.end;
+    const typeEl = expectTag(readElement(der, attr.contentStart, attr.end), TAG.OID, 'attribute type');
+    const values = expectTag(typeEl.end < attr.end ? readElement(der, typeEl.end, attr.end) : undefined, TAG.SET, 'attribute values');
+    if (values.end !== attr.end) throw malformed('a signed attribute is not { type, values }');
+    const type = readOid(der, typeEl, 'attribute type', KNOWN_OIDS);
     order.push(type);
     if (type !== OID.contentType && type !== OID.signingTime && type !== OID.messageDigest) continue;
+    const first = values.end > values.contentStart ? readElement(der, values.contentStart, values.end) : undefined;
     const seen = type === OID.contentType ? ct : type === OID.signingTime ? st : md;
-    if (seen !== undefined || values.length !== 1) throw malformed(`attribute ${type} must occur once with one value`);
-    if (type === OID.contentType) ct = values[0];
-    else if (type === OID.signingTime) st = values[0];
-    else md = values[0];
+    if (seen !== undefined || first === undefined || first.end !== values.end) throw malformed(`attribute ${type} must occur once with one value`);
+    if (type === OID.contentType) ct = first;
+    else if (type === OID.signingTime) st = first;
+    else md = first;
   }
   if (ct !== undefined && ct.tag !== TAG.OID) throw malformed('contentType attribute is not an OID');
   if (md !== undefined && md.tag !== TAG.OCTET_STRING) throw malformed('messageDigest attribute is not an OCTET STRING');
@@ -326,10 +329,11 @@ interface Algorithm {
 
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
 function algorithm(der: Uint8Array, el: DerElement | undefined, what: string): Algorithm {
-  const parts = children(der, expectTag(el, TAG.SEQUENCE, what));
-  if (parts.length === 0 || parts.length > 2) throw malformed(`${what} is not { algorithm, parameters? }`);
-  const params = parts[1];
-  return { oid: readOid(der, expectTag(parts[0], TAG.OID, what), what, KNOWN_OIDS), paramsAbsentOrNull: params === undefined || (params.tag === TAG.NULL && params.end === params.contentStart) };
+  const seq = expectTag(el, TAG.SEQUENCE, what);
+  const oid = readElement(der, seq.contentStart, seq.end);
+  const params = oid.end < seq.end ? readElement(der, oid.end, seq.end) : undefined;
+  if ((params?.end ?? oid.end) !== seq.end) throw malformed(`${what} is not { algorithm, parameters? }`);
+  return { oid: readOid(der, expectTag(oid, TAG.OID, what), what, KNOWN_OIDS), paramsAbsentOrNull: params === undefined || (params.tag === TAG.NULL && params.end === params.contentStart) };
 }
 
 /** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF SEQUENCE { type OID, value ANY }); allocation-free. */
@@ -392,7 +396,7 @@ export function signatureAlgorithmName(cms: CmsSignature): TicketAlgorithm | und
  * Throws `ERR_TICKET_DIGEST_MISMATCH` or `ERR_TICKET_SIGNATURE_INVALID`.
  */
 export function verifyCmsSignature(cms: CmsSignature, signedBytes: Uint8Array, algorithm: TicketAlgorithm, publicKey: KeyObject): void {
-  const hash = algorithm.split('-')[1] as TicketHash;
+  const hash = algorithm.slice(algorithm.indexOf('-') + 1) as TicketHash;
   if (cms.encapsulatedContent !== undefined && !bufferView(cms.encapsulatedContent).equals(signedBytes)) {
     throw new TicketError('ERR_TICKET_DIGEST_MISMATCH', 'the encapsulated content differs from the ticket bytes');
   }

@@ -69,6 +69,17 @@ function decodeUnitValue(codePage: string, id: number, data: Uint8Array): string
   }
 }
 
+// The InfoUnit IDs seen so far, without a Set per parse: ID n was seen in this parse iff seenIn[n] === its epoch.
+const seenIn = new Uint32Array(256);
+let lastEpoch = 0;
+function nextEpoch(): number {
+  if (++lastEpoch === 0xffffffff) {
+    seenIn.fill(0);
+    lastEpoch = 1;
+  }
+  return lastEpoch;
+}
+
 /**
  * Parses the binary ticket. Accepts InfoUnits in any order, keeps unknown ones, requires exactly one 0xFF unit
  * and requires it last (§1.1, §7 item 1). Refuses a repeated InfoUnit ID (two different users in one ticket would
@@ -91,7 +102,7 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
   }
 
   const raw: { id: number; data: Uint8Array }[] = [];
-  const seen = new Set<number>();
+  const epoch = nextEpoch();
   let offset = HEADER_LENGTH;
   while (offset < bytes.length) {
     if (bytes.length - offset < 3) {
@@ -107,10 +118,10 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
         `InfoUnit 0x${id.toString(16).padStart(2, '0')} declares ${length} bytes but only ${remaining} remain`,
       );
     }
-    if (seen.has(id)) {
+    if (seenIn[id] === epoch) {
       throw new TicketError('ERR_TICKET_MALFORMED', `InfoUnit ${infoUnitName(id)} appears twice`);
     }
-    seen.add(id);
+    seenIn[id] = epoch;
     const data = bytes.subarray(start, start + length);
     if (id === InfoUnitId.SIGNATURE) {
       if (start + length !== bytes.length) {

@@ -61,13 +61,15 @@ export interface DecodeTicketOptions {
 
 /** Extracts the meaningful fields of the InfoUnits. */
 export function ticketFields(units: readonly InfoUnit[]): TicketFields {
-  const get = (id: number): string | number | null | undefined => units.find((u) => u.id === id)?.value;
+  // One pass over the units (this runs on every verification); IDs are unique (the codec refuses repeats).
+  const byId: (string | number | null | undefined)[] = [];
+  for (const u of units) if (u.id <= InfoUnitId.AUTHSCHEME) byId[u.id] = u.value;
   const str = (id: number): string | undefined => {
-    const v = get(id);
+    const v = byId[id];
     return typeof v === 'string' ? v : undefined;
   };
   const num = (id: number): number => {
-    const v = get(id);
+    const v = byId[id];
     return typeof v === 'number' ? v : 0;
   };
   const createTime = str(InfoUnitId.CREATE_TIME);
@@ -109,6 +111,6 @@ export function decodeTicket(input: string | Uint8Array, options: DecodeTicketOp
   } else {
     throw new TypeError('a ticket must be a string or a Uint8Array');
   }
-  const structure = parseTicketStructure(bytes);
-  return { ...structure, bytes, fields: ticketFields(structure.infoUnits), cms: parseCmsSignature(structure.signature) };
+  const { version, codePage, infoUnits, signedBytes, signature } = parseTicketStructure(bytes);
+  return { version, codePage, infoUnits, signedBytes, signature, bytes, fields: ticketFields(infoUnits), cms: parseCmsSignature(signature) };
 }

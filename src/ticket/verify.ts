@@ -383,7 +383,7 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
 }
 
 function checkKey(cert: CertificateInfo, algorithm: TicketAlgorithm, opts: CheckedOptions): void {
-  const family = algorithm.split('-')[0];
+  const family = algorithm.slice(0, algorithm.indexOf('-'));
   const keyFamily = cert.keyType === 'ec' ? 'ecdsa' : cert.keyType;
   if (family !== keyFamily) {
     throw new TicketError('ERR_TICKET_SIGNATURE_INVALID', `the ticket says ${algorithm} but the signer certificate has a ${cert.keyType.toUpperCase()} key`);
