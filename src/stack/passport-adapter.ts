@@ -34,7 +34,8 @@ import { STATUS_CODES } from 'node:http';
 import { isTicketStackError } from '../errors.js';
 import { buildDecisionRecord, type DecisionRecord } from './decision-record.js';
 import {
-  runLoginStack,
+  assertStackEntries,
+  runCheckedStack,
   StackHalt,
   type LoginOutcome,
   type ModuleCall,
@@ -148,6 +149,15 @@ interface Failure {
   status: number | undefined;
 }
 
+/** One request's state, passed by the engine to every module call (the engine's context). */
+interface RequestRun {
+  readonly req: Request;
+  readonly res: Response;
+  /** What each module's strategy passed to `success()`. */
+  readonly users: Map<string, { user: unknown; info: unknown }>;
+  readonly failures: Failure[];
+}
+
 /**
  * Builds the middleware. Throws a `TypeError` naming the entry or option on any configuration mistake
  * (unknown flag or key, empty stack, missing or duplicate name, unregistered strategy).
@@ -158,6 +168,27 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   checkEntryShapes('loginStack', entries);
   const frozen = entries.map((entry, i) => validateEntry(entry, i, authenticator));
   const initialize = opts.session ? authenticator.initialize() : undefined;
+
+  // The engine's entries are built once: everything that belongs to one request travels in the engine's context.
+  const hookContext = (run: RequestRun, call: ModuleCall): StackHookContext => ({
+    req: run.req,
+    res: run.res,
+    user: call.creditedModule === undefined ? undefined : (run.users.get(call.creditedModule)?.user as Express.User),
+    loginOutcome: call.loginOutcome,
+    moduleUser: run.users.get(call.name)?.user,
+    moduleInfo: run.users.get(call.name)?.info,
+    call,
+  });
+  const stack: StackEntry<RequestRun>[] = frozen.map((e) => ({
+    name: e.name,
+    flag: e.flag,
+    module: {
+      login: (run: RequestRun) => authenticateOnce(e, run.req, run.users, run.failures),
+      ...(e.commit ? { commit: (run: RequestRun, call: ModuleCall) => e.commit!(hookContext(run, call)) } : {}),
+      ...(e.abort ? { abort: (run: RequestRun, call: ModuleCall) => e.abort!(hookContext(run, call)) } : {}),
+    },
+  }));
+  assertStackEntries(stack); // checked once here; runCheckedStack does not check again per request
 
   return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
     handle(req, res).then(
@@ -172,46 +203,28 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     const started = performance.now();
     if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
 
-    const users = new Map<string, { user: unknown; info: unknown }>();
-    const failures: Failure[] = [];
+    const run: RequestRun = { req, res, users: new Map(), failures: [] };
     let loggedIn = false;
 
-    const hookContext = (call: ModuleCall): StackHookContext => ({
-      req,
-      res,
-      user: call.creditedModule === undefined ? undefined : (users.get(call.creditedModule)?.user as Express.User),
-      loginOutcome: call.loginOutcome,
-      moduleUser: users.get(call.name)?.user,
-      moduleInfo: users.get(call.name)?.info,
-      call,
-    });
-
-    const stack: StackEntry<undefined>[] = frozen.map((e) => ({
-      name: e.name,
-      flag: e.flag,
-      module: {
-        login: () => authenticateOnce(e, req, users, failures),
-        ...(e.commit ? { commit: (_: undefined, call: ModuleCall) => e.commit!(hookContext(call)) } : {}),
-        ...(e.abort ? { abort: (_: undefined, call: ModuleCall) => e.abort!(hookContext(call)) } : {}),
-      },
-    }));
-
-    const result = await runLoginStack(stack, undefined, {
+    const result = await runCheckedStack(stack, run, {
       // Issue 2 item 3: log the credited user in once, before the commit hooks.
-      beforeCommit: async (credited) => {
-        const user = users.get(credited)!.user;
-        if (opts.session) {
-          await new Promise<void>((resolve, reject) =>
-            req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
-              err ? reject(err) : resolve(),
-            ),
-          );
-        } else {
+      beforeCommit: (credited) => {
+        const user = run.users.get(credited)!.user;
+        if (!opts.session) {
           (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
+          loggedIn = true;
+          return;
         }
-        loggedIn = true;
+        return new Promise<void>((resolve, reject) =>
+          req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) => {
+            if (err) return reject(err);
+            loggedIn = true;
+            resolve();
+          }),
+        );
       },
     });
+    const { failures } = run;
 
     const finish = (outcome: DecisionRecord['outcome'], status?: number): DecisionRecord => {
       const record = buildDecisionRecord(result, {
