@@ -278,15 +278,7 @@ function parseTime(bytes: Uint8Array, tag: number, contentStart: number, end: nu
   const yearDigits = tag === TAG.UTC_TIME ? 2 : 4;
   const fixed = yearDigits + 10; // YY(YY) MM DD HH MM SS
   if (end - contentStart < fixed + 1 || bytes[end - 1] !== 0x5a) return undefined; // ...Z
-  const digits = (from: number, count: number): number => {
-    let n = 0;
-    for (let i = 0; i < count; i++) {
-      const d = (bytes[contentStart + from + i] as number) - 0x30;
-      if (d < 0 || d > 9) return -1;
-      n = n * 10 + d;
-    }
-    return n;
-  };
+  const digits = (from: number, count: number): number => digitBytes(bytes, contentStart + from, count);
   let ms = 0;
   if (end - contentStart > fixed + 1) {
     // Only GeneralizedTime has fractions: ".d*[1-9]" (no trailing zero, X.690 §11.7.3).
@@ -306,6 +298,17 @@ function parseTime(bytes: Uint8Array, tag: number, contentStart: number, end: nu
   if (tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
   const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return new Date(time).getUTCDate() === day ? time : undefined; // 31 April, 29 February of a common year
+}
+
+/** The decimal number of `count` ASCII digits at `at`, or -1 if any is not a digit. */
+function digitBytes(bytes: Uint8Array, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = (bytes[i] as number) - 0x30;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 const UTF8_STRING_TAGS = new Set([0x0c, 0x0e]); // UTF8String, TIME
