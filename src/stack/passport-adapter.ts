@@ -297,53 +297,71 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     // PR #789: never attach actions to a shared instance.
     const strategy = Object.create(proto) as Record<string, unknown> & PassportStrategyLike;
     return new Promise<boolean>((resolve, reject) => {
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      const once =
-        <A extends unknown[]>(fn: (...args: A) => void) =>
-        (...args: A): void => {
-          if (settled) return; // only the first action counts
-          settled = true;
-          if (timer) clearTimeout(timer);
-          fn(...args);
-        };
-      strategy.success = once((user: unknown, info: unknown) => {
+      // Only a strategy's first action counts; each action checks and sets `settled` itself (no wrapper per action).
+      const call: StrategyCall = { settled: false, timer: undefined, reject, name: e.name, timeoutMs: opts.timeoutMs };
+      strategy.success = (user: unknown, info: unknown): void => {
+        if (!settle(call)) return;
         if (!user) {
           reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(e.name)}: success() without a user`, { module: e.name }));
           return;
         }
         users.set(e.name, { user, info });
         resolve(true);
-      });
-      strategy.pass = once(() => resolve(false));
-      strategy.fail = once((challenge?: unknown, status?: unknown) => {
+      };
+      strategy.pass = (): void => {
+        if (settle(call)) resolve(false);
+      };
+      strategy.fail = (challenge?: unknown, status?: unknown): void => {
+        if (!settle(call)) return;
         // As passport: a number as first argument is the status.
         if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
         const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
         failures.push({ challenge, status: st });
         reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(e.name)} failed`, { module: e.name, challenge, status: st ?? 401 }));
-      });
-      strategy.error = once((err: unknown) => reject(new StackHalt(err ?? new Error('strategy error'))));
-      strategy.redirect = once((url: unknown, status?: unknown) => {
+      };
+      strategy.error = (err: unknown): void => {
+        if (settle(call)) reject(new StackHalt(err ?? new Error('strategy error')));
+      };
+      strategy.redirect = (url: unknown, status?: unknown): void => {
+        if (!settle(call)) return;
         const st = typeof status === 'number' && status >= 300 && status <= 399 ? status : 302;
         reject(new StackHalt(new StackRedirect(String(url), st)));
-      });
+      };
       if (opts.timeoutMs > 0) {
-        timer = setTimeout(
-          once(() =>
-            reject(new StackHalt(new StackError('ERR_STRATEGY_TIMEOUT', `login module ${JSON.stringify(e.name)} did not answer within ${opts.timeoutMs} ms`, { module: e.name, status: 503 }))),
-          ),
-          opts.timeoutMs,
-        );
-        timer.unref();
+        call.timer = setTimeout(strategyTimedOut, opts.timeoutMs, call);
+        call.timer.unref();
       }
       try {
-        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, { ...e.options });
+        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, e.options === undefined ? {} : { ...e.options });
       } catch (err) {
-        once(() => reject(new StackHalt(err)))();
+        if (settle(call)) reject(new StackHalt(err));
       }
     });
   }
+}
+
+/** One strategy call's state: whether an action (or the timeout) already answered, and the pending timer. */
+interface StrategyCall {
+  settled: boolean;
+  timer: NodeJS.Timeout | undefined;
+  readonly reject: (reason: unknown) => void;
+  readonly name: string;
+  readonly timeoutMs: number;
+}
+
+/** True for the first answer of a strategy call (and stops its timer); false for any later one, which is ignored. */
+function settle(call: StrategyCall): boolean {
+  if (call.settled) return false;
+  call.settled = true;
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  return true;
+}
+
+function strategyTimedOut(call: StrategyCall): void {
+  if (!settle(call)) return;
+  call.reject(
+    new StackHalt(new StackError('ERR_STRATEGY_TIMEOUT', `login module ${JSON.stringify(call.name)} did not answer within ${call.timeoutMs} ms`, { module: call.name, status: 503 })),
+  );
 }
 
 type ValidEntry = PassportStackEntry;
