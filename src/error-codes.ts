@@ -7,6 +7,7 @@
  */
 import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
 import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
+import type { CredentialRefusalCode } from './modules/credentials.js';
 import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
 import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
@@ -21,7 +22,8 @@ export type TicketStackErrorCode =
   | CicsConditionCode
   | StateErrorCode
   | UserStoreErrorCode
-  | SignOnErrorCode;
+  | SignOnErrorCode
+  | CredentialRefusalCode;
 
 export type AnyTicketStackError =
   | StackError
