@@ -164,6 +164,21 @@ describe('the other parsers of ticket parts: only TicketError', () => {
     );
   });
 
+  it('CR, LF and TAB around the text are dropped; inside it they make it malformed (the trim is one linear pass)', () => {
+    const text = issueTicket({ keystore, user: 'WS' }).text;
+    const breaks = fc.string({ unit: fc.constantFrom('\r', '\n', '\t'), maxLength: 50 });
+    fc.assert(
+      fc.property(breaks, breaks, (before, after) => {
+        expect(Buffer.from(decodeTicketText(before + text + after))).toEqual(Buffer.from(decodeTicketText(text)));
+      }),
+      { numRuns: 200 },
+    );
+    // A long run of tabs inside, at the size limit: the regex this replaced backtracked quadratically on it.
+    const tabs = `A${'\t'.repeat(8190)}A`;
+    expectTicketError(() => decodeTicketText(tabs), 'ERR_TICKET_MALFORMED');
+    expectTicketError(() => decodeTicketText(`\t${text.slice(0, 10)}\t${text.slice(10)}`), 'ERR_TICKET_MALFORMED');
+  });
+
   it('a non-string, non-bytes input is a TypeError (as documented), never anything else', () => {
     for (const input of [undefined, null, 42, {}, [1, 2], new ArrayBuffer(4)]) {
       expect(() => decodeTicket(input as unknown as string)).toThrow(TypeError);
