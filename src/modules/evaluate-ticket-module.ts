@@ -16,7 +16,7 @@ import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
 import type { Clock } from '../ticket/validity.js';
-import { verifyTicket, type MinKeyBits, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
+import { DEFAULT_MIN_KEY_BITS, verifyTicket, type MinKeyBits, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
 import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
@@ -96,8 +96,10 @@ export function ticketVerifyOptions(where: string, o: TicketModuleVerifyOptions,
   } catch (err) {
     if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
   }
-  if (o.allowWeakKeys === true) {
-    process.emitWarning(`ticketstack: ${where} with allowWeakKeys accepts tickets signed with keys below DSA-1024 / RSA-2048 / EC-256`, 'TicketStackWarning');
+  const lowered = Object.entries(o.minKeyBits ?? {}).filter(([k, v]) => typeof v === 'number' && v < DEFAULT_MIN_KEY_BITS[k as keyof MinKeyBits]);
+  if (o.allowWeakKeys === true || lowered.length > 0) {
+    const how = o.allowWeakKeys === true ? 'allowWeakKeys' : `minKeyBits ${lowered.map(([k, v]) => `${k} ${v}`).join(', ')}`;
+    process.emitWarning(`ticketstack: ${where} with ${how} accepts tickets signed with keys below DSA-1024 / RSA-2048 / EC-256`, 'TicketStackWarning');
   }
   return verifyOptions;
 }

@@ -125,17 +125,20 @@ describe('the policy templates', () => {
     expect(() => createEvaluateTicketStrategy({ keystore: backend, allowWeakKeys: 1 as unknown as boolean })).toThrow(/createEvaluateTicketStrategy: allowWeakKeys/);
   });
 
-  it('allowWeakKeys: true warns (TicketStackWarning) when the module is built; the default does not', async () => {
+  it('allowWeakKeys: true, or a minKeyBits below the default, warns (TicketStackWarning) when the module is built', async () => {
     warnings.length = 0;
     createEvaluateTicketStrategy({ keystore: backend });
     createEvaluateAssertionTicketStrategy({ keystore: backend, state });
+    createEvaluateTicketStrategy({ keystore: backend, minKeyBits: { dsa: 2048 } }); // stricter: no warning
     await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
     expect(warnings).toEqual([]);
     createEvaluateTicketStrategy({ keystore: backend, allowWeakKeys: true });
     createEvaluateAssertionTicketStrategy({ keystore: backend, state, allowWeakKeys: true });
+    createEvaluateTicketStrategy({ keystore: backend, minKeyBits: { dsa: 512 } });
     await new Promise((r) => setImmediate(r));
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/allowWeakKeys/);
+    expect(warnings[2]).toMatch(/minKeyBits dsa 512/);
   });
 });
 
