@@ -14,6 +14,8 @@ import { configureCommand, printJson, processIo, runAction, UsageError, withExam
 import { FileUserStore } from '../users/file-user-store.js';
 import { PostgresUserStore } from '../users/postgres-user-store.js';
 import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
+import { SignOnGuard } from '../users/sign-on-guard.js';
+import { RedisStateStore } from '../state/redis-state-store.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
 
 interface StoreOptions {
@@ -106,21 +108,53 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
     }),
   );
 
-  for (const [name, description, done] of [
-    ['revoke', 'Revoke a user (RACF REVOKE): every sign-on is refused until restored', 'revoked'],
-    ['restore', "Restore a revoked user (RACF RESUME). Failure counters in Redis expire with their window", 'restored'],
-  ] as const) {
-    storeOptions(withExamples(users.command(name), `ticketstack users ${name} alice`, `DATABASE_URL=postgres://app@db/app ticketstack users ${name} alice --json`).description(description).argument('<id>', 'logon ID')).action(async (id: string, opts: StoreOptions) =>
-      run(io, opts, async () => {
-        await withStore(io, opts, async (store) => {
-          await (name === 'revoke' ? store.revoke(id) : store.restore(id));
-          const user = await store.findUser(id);
-          if (opts.json === true) printJson(io, { ok: true, user });
-          else io.stdout(`${done} ${user?.id ?? id}\n`);
-        });
-      }),
-    );
-  }
+  storeOptions(
+    withExamples(users.command('revoke'), 'ticketstack users revoke alice', 'DATABASE_URL=postgres://app@db/app ticketstack users revoke alice --json')
+      .description('Revoke a user (RACF REVOKE): every sign-on is refused until restored')
+      .argument('<id>', 'logon ID'),
+  ).action(async (id: string, opts: StoreOptions) =>
+    run(io, opts, async () => {
+      await withStore(io, opts, async (store) => {
+        await store.revoke(id);
+        const user = await store.findUser(id);
+        if (opts.json === true) printJson(io, { ok: true, user });
+        else io.stdout(`revoked ${user?.id ?? id}\n`);
+      });
+    }),
+  );
+
+  storeOptions(
+    withExamples(
+      users.command('restore'),
+      'ticketstack users restore alice',
+      'DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ticketstack users restore alice --json',
+    )
+      .description('Restore a revoked user (RACF RESUME); with Redis, also reset the failed sign-on counter the instances share')
+      .argument('<id>', 'logon ID')
+      .option('--redis-url <url>', "the apps' shared state store, whose failure counter is reset too (default: $REDIS_URL)")
+      .option('--redis-prefix <prefix>', "the apps' state key prefix (createStateStore's `prefix`)", 'ticketstack:'),
+  ).action(async (id: string, opts: StoreOptions & { redisUrl?: string; redisPrefix: string }) =>
+    run(io, opts, async () => {
+      const redisUrl = opts.redisUrl ?? nonEmpty(io.env.REDIS_URL);
+      await withStore(io, opts, async (store) => {
+        let counterReset = false;
+        if (redisUrl === undefined) await store.restore(id);
+        else {
+          // The same RESUME as an instance's SignOnGuard.restore: the revoke mark and the shared failure counter.
+          const state = new RedisStateStore({ url: redisUrl, prefix: opts.redisPrefix });
+          try {
+            await new SignOnGuard({ users: store, state }).restore(id);
+            counterReset = true;
+          } finally {
+            await state.close();
+          }
+        }
+        const user = await store.findUser(id);
+        if (opts.json === true) printJson(io, { ok: true, user, counterReset });
+        else io.stdout(`restored ${user?.id ?? id}${counterReset ? ' (failed sign-on counter reset)' : ''}\n`);
+      });
+    }),
+  );
 
   storeOptions(withExamples(users.command('list'), 'ticketstack users list --store ./users.json', 'ticketstack users list --json').description('List the users (never their password hashes)')).action(async (opts: StoreOptions) =>
     run(io, opts, async () => {
@@ -160,7 +194,7 @@ async function passwordFrom(opts: { passwordStdin?: boolean; password?: string }
   return password;
 }
 
-const REFUSALS = new Set(['ERR_USER_UNKNOWN', 'ERR_USER_EXISTS', 'ERR_USER_STORE_UNAVAILABLE']);
+const REFUSALS = new Set(['ERR_USER_UNKNOWN', 'ERR_USER_EXISTS', 'ERR_USER_STORE_UNAVAILABLE', 'ERR_STATE_UNAVAILABLE']);
 
 /** `runAction` with the user store's refusals (unknown or existing user, store unreachable: exit 1). */
 function run(io: CliIo, opts: { json?: boolean }, action: () => Promise<void>): Promise<void> {
