@@ -96,6 +96,7 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
     keystore.command('import'),
     'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 100',
     'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 200 --name ERP-200',
+    'ticketstack keystore import ./keystore WSP.crt --sid WSP --client 200 --allow-weak-key   # an old DSA-512 system',
   )
     .description("Trust a certificate (PEM or DER, e.g. exported from SAP's STRUSTSSO2) for tickets issued by SID/client: adds an ACL entry")
     .argument('<dir>', 'keystore folder')
