@@ -11,30 +11,18 @@ import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import type { Strategy } from 'passport';
 import type { StateStore } from '../state/state-store.js';
-import type { TicketAlgorithm } from '../ticket/cms.js';
 import { TicketError } from '../ticket/errors.js';
-import { DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from '../ticket/validity.js';
-import { verifyTicket, type MinKeyBits, type VerifiedTicket } from '../ticket/verify.js';
+import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
+import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
-import type { Keystore } from '../keystore/keystore.js';
+import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
 
-export interface EvaluateAssertionTicketStrategyOptions {
-  keystore: Keystore;
+export interface EvaluateAssertionTicketStrategyOptions extends TicketModuleVerifyOptions {
   /** Where one-time markers live (shared by every instance). */
   state: StateStore;
-  toleranceMinutes?: number;
-  allowedAlgorithms?: readonly TicketAlgorithm[];
-  /** Longer header values are refused before decoding with `ERR_TICKET_TOO_LARGE` (default 8192 characters). */
-  maxTicketLength?: number;
-  /** Minimum signer key sizes (default DSA 1024, RSA 2048, EC 256 bits). */
-  minKeyBits?: MinKeyBits;
-  /** Accept signer keys below `minKeyBits`. Default false; true warns. */
-  allowWeakKeys?: boolean;
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
-  now?: Clock;
   /** Prefix of the one-time keys (default `'sap-assertion:'`). */
   keyPrefix?: string;
   /** Strategy name (default `sap-evaluate-assertion-ticket`). */

@@ -21,23 +21,27 @@ import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_C
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
 
-export interface EvaluateTicketStrategyOptions {
+/** The options both ticket modules pass on to `verifyTicket`. */
+export interface TicketModuleVerifyOptions {
   keystore: Keystore;
   toleranceMinutes?: number;
   allowedAlgorithms?: readonly TicketAlgorithm[];
   /** Longer ticket text is refused before decoding with `ERR_TICKET_TOO_LARGE` (default 8192 characters). */
   maxTicketLength?: number;
-  /** Minimum signer key sizes (default DSA 1024, RSA 2048, EC 256 bits). */
+  /** Minimum signer key sizes (default DSA 1024, RSA 2048, EC 256 bits); lower than that warns. */
   minKeyBits?: MinKeyBits;
   /** Accept signer keys below `minKeyBits` (e.g. an old ABAP system's DSA-512). Default false; true warns. */
   allowWeakKeys?: boolean;
+  now?: Clock;
+}
+
+export interface EvaluateTicketStrategyOptions extends TicketModuleVerifyOptions {
   /** Authschemes ordered from weakest to strongest (default `['default']`). */
   authSchemeRanks?: readonly string[];
   /** The rank a ticket's authscheme must reach (default `'default'`). */
   authScheme?: string;
   /** Maps the ticket's user name (portal user first, else ticket user) to this service's user ID. */
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
-  now?: Clock;
   /** Strategy name (default `sap-evaluate-ticket`). */
   name?: string;
   onRefusal?: (event: { code: TicketRefusalCode }) => void;
@@ -58,17 +62,6 @@ export interface TicketFailureInfo {
 }
 
 const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'name', 'onRefusal'];
-
-/** The options both ticket modules pass on to `verifyTicket`. */
-export interface TicketModuleVerifyOptions {
-  keystore: Keystore;
-  toleranceMinutes?: number;
-  allowedAlgorithms?: readonly TicketAlgorithm[];
-  maxTicketLength?: number;
-  minKeyBits?: MinKeyBits;
-  allowWeakKeys?: boolean;
-  now?: Clock;
-}
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {

@@ -5,7 +5,7 @@
  */
 import { Passport } from 'passport';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/keystore/index.js';
 import { createEvaluateAssertionTicketStrategy } from '../../src/modules/evaluate-assertion-ticket-module.js';
 import { createEvaluateTicketStrategy } from '../../src/modules/evaluate-ticket-module.js';
