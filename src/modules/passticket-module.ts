@@ -9,8 +9,9 @@
  *
  * Checks are those of {@link PassTicketVerifier}: evaluation in the window, replay protection, and, with the
  * verifier's `guard`, revocation (a failure counts as a wrong password; a revoked user fails even with a valid
- * ticket). Every refusal gives the same info, `ERR_PASSTICKET_REFUSED`, so it never reveals whether the user
- * exists or is revoked; the verifier's `reason` goes to `onRefusal` for logs only.
+ * ticket). Every refusal of a ticket gives the same info, `ERR_PASSTICKET_REFUSED`, so it never reveals whether the
+ * user exists or is revoked; the verifier's `reason` goes to `onRefusal` for logs only. Input over
+ * `maxCredentialLength` is refused before it is read (`ERR_CREDENTIALS_TOO_LARGE`), which says nothing about users.
  *
  * @module
  */
