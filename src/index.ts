@@ -134,3 +134,7 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+export { errorHandler } from './config/error-handler.js';
+export type { ErrorHandlerOptions, HttpErrorCode } from './config/error-handler.js';
+export type { DecisionEvent, HttpErrorEvent, KeystoreCreatedEvent, TicketStackEvent } from './config/events.js';
+export type { UserStoreEvent } from './users/postgres-user-store.js';
