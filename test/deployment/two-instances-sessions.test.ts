@@ -24,7 +24,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances sh
     await assertRedisReachable(redis!);
     await assertPostgresReachable(database!);
     const { erp } = await portalAndErp();
-    [a, b] = await Promise.all(
+    const started = await Promise.all(
       ['A', 'B'].map((name) =>
         startInstance(
           name,
@@ -44,6 +44,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances sh
         ),
       ),
     );
+    [a, b] = started as [Instance, Instance];
     await a.sso.users.createUser({ id: 'alice', password: 'correct horse' });
   });
   afterAll(async () => {
