@@ -144,7 +144,7 @@ export async function createTicketStack(config: TicketStackConfig): Promise<Tick
           redisUrl: c.redisUrl,
           prefix: c.session.prefix,
           ttlSeconds: c.session.ttlSeconds,
-          commandTimeoutMs: c.state.commandTimeoutMs,
+          commandTimeoutMs: c.session.commandTimeoutMs,
         });
         closers.push(() => redisSessions!.close());
         sessionStore = redisSessions;
@@ -152,7 +152,12 @@ export async function createTicketStack(config: TicketStackConfig): Promise<Tick
       router.use(...sessionMiddleware(c.session, sessionStore));
     }
     router.use(passport.initialize());
-    if (c.session !== false) router.use(passport.session());
+    if (c.session !== false) {
+      // Passport's SessionStrategy errors without req.session; a request the guard let through while the store
+      // is down (no session cookie) is anonymous, so it goes on without one.
+      const restore = passport.session();
+      router.use((req, res, next) => (req.session === undefined ? next() : restore(req, res, next)));
+    }
 
     if (c.users.migrate && users instanceof PostgresUserStore) await users.migrate();
 

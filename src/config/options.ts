@@ -57,6 +57,8 @@ export interface SessionConfig {
   prefix?: string;
   /** Lifetime of a session in Redis without activity, in seconds (default 28800, 8 h like a logon ticket). */
   ttlSeconds?: number;
+  /** Upper bound of every session read and write in Redis (default: `state.commandTimeoutMs`, 1000 ms). */
+  commandTimeoutMs?: number;
 }
 
 export interface StateConfig {
@@ -117,7 +119,7 @@ export interface ResolvedConfig {
   readonly databaseUrl: string | undefined;
   readonly state: { readonly instance?: StateStore; readonly prefix: string; readonly commandTimeoutMs: number; readonly maxEntries: number | undefined };
   readonly users: { readonly instance?: UserStore; readonly path: string; readonly schema: string | undefined; readonly queryTimeoutMs: number | undefined; readonly migrate: boolean; readonly hashParams: ScryptParams | undefined };
-  readonly session: false | (SessionSettings & { readonly store: Store | undefined; readonly prefix: string; readonly ttlSeconds: number });
+  readonly session: false | (SessionSettings & { readonly store: Store | undefined; readonly prefix: string; readonly ttlSeconds: number; readonly commandTimeoutMs: number });
   readonly signOn: { readonly maxFailures: number; readonly windowMs: number };
   readonly templates: readonly Template[] | undefined;
   readonly moduleFactories: Readonly<Record<string, ModuleRegistration>> | undefined;
@@ -258,7 +260,7 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
   // session
   let resolvedSession: ResolvedConfig['session'] = false;
   if (session !== false) {
-    const s = session === undefined ? {} : section('session', session, ['secret', 'name', 'cookie', 'rolling', 'store', 'prefix', 'ttlSeconds']);
+    const s = session === undefined ? {} : section('session', session, ['secret', 'name', 'cookie', 'rolling', 'store', 'prefix', 'ttlSeconds', 'commandTimeoutMs']);
     const rawSecret = s.secret === undefined ? (env.SESSION_SECRET || undefined) : s.secret;
     if (rawSecret === undefined) {
       throw invalid('session.secret', 'is required when sessions are on (or set SESSION_SECRET); use session: false for stateless APIs');
@@ -307,6 +309,7 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
       store,
       prefix: optionalString('session.prefix', s.prefix) ?? `${resolvedState.prefix}sess:`,
       ttlSeconds: optionalInteger('session.ttlSeconds', s.ttlSeconds, 1, 400 * 86_400) ?? 28_800,
+      commandTimeoutMs: optionalInteger('session.commandTimeoutMs', s.commandTimeoutMs, 1, 60_000) ?? resolvedState.commandTimeoutMs,
     };
   }
 
