@@ -10,6 +10,7 @@ import { createTicketStack, type TicketStack } from '../../src/config/create-tic
 import type { TicketStackEvent } from '../../src/config/events.js';
 import type { TicketStackConfig } from '../../src/config/options.js';
 import { Keystore } from '../../src/keystore/index.js';
+import { assertPostgresReachable, assertRedisReachable, uniqueSuffix } from '../support/services.js';
 
 export const TEST_HASH_PARAMS = { ln: 4, r: 8, p: 1 };
 export const SESSION_SECRET = 'deployment-test-session-secret-0123456789abcdef';
@@ -127,5 +128,66 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_0
   while (!(await probe().catch(() => false))) {
     if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Two or more instances of one application on the shared Redis and PostgreSQL, under this test file's own key
+ * prefix and schema (so files run in parallel), and the cleanup of all of it.
+ */
+export class Deployment {
+  readonly prefix: string;
+  readonly schema: string;
+  readonly #instances: Instance[] = [];
+
+  private constructor(
+    readonly redisUrl: string,
+    readonly databaseUrl: string,
+  ) {
+    const suffix = uniqueSuffix();
+    this.prefix = `ticketstack_test_${suffix}:`;
+    this.schema = `ticketstack_test_${suffix}`;
+  }
+
+  /** Fails clearly (naming the variable) unless both services answer. */
+  static async open(redisUrl: string, databaseUrl: string): Promise<Deployment> {
+    await assertRedisReachable(redisUrl);
+    await assertPostgresReachable(databaseUrl);
+    return new Deployment(redisUrl, databaseUrl);
+  }
+
+  /**
+   * Instances A and B with the same keystore, Redis prefix and user schema (`shared: false`: each with its own
+   * memory state instead, the control). `session: false` unless `config` says otherwise.
+   */
+  async pair(
+    config: Omit<TicketStackConfig, 'onEvent' | 'redisUrl' | 'databaseUrl' | 'state' | 'users'>,
+    mount: (app: Express, sso: TicketStack, name: string) => void,
+    { shared = true } = {},
+  ): Promise<[Instance, Instance]> {
+    const started = await Promise.all(
+      ['A', 'B'].map((name) =>
+        startInstance(
+          name,
+          {
+            session: false,
+            ...config,
+            redisUrl: shared ? this.redisUrl : false,
+            databaseUrl: this.databaseUrl,
+            state: { prefix: this.prefix },
+            users: { schema: this.schema, migrate: true, hashParams: TEST_HASH_PARAMS },
+          },
+          (app, sso) => mount(app, sso, name),
+        ),
+      ),
+    );
+    this.#instances.push(...started);
+    return started as [Instance, Instance];
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.#instances.map((i) => i.close()));
+    await deleteRedisKeys(this.redisUrl, this.prefix);
+    await dropSchema(this.databaseUrl, this.schema);
   }
 }

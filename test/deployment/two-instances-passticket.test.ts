@@ -11,17 +11,15 @@ import type { Keystore } from '../../src/keystore/index.js';
 import { PassTicketGenerator } from '../../src/passticket/generator.js';
 import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
-import { assertPostgresReachable, assertRedisReachable, databaseUrl, redisUrl, uniqueSuffix } from '../support/services.js';
-import { basic, call, deleteRedisKeys, dropSchema, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Instance } from './harness.js';
+import { databaseUrl, redisUrl } from '../support/services.js';
+import { basic, call, Deployment, portalAndErp, whoami } from './harness.js';
 
 const TRIALS = 200;
 const redis = redisUrl();
 const database = databaseUrl();
 
 describe.skipIf(redis === undefined || database === undefined)('two instances on one Redis: a PassTicket is accepted once', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `ticketstack_test_${suffix}:`;
-  const schema = `ticketstack_test_${suffix}`;
+  let deployment: Deployment;
   const profiles = new PassTicketProfiles({
     applications: [defineApplication({ name: 'CICSAPP1', key: 'E001193519561977', algorithm: 'legacy', generators: { users: ['*'] } })],
   });
@@ -29,41 +27,25 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
   const generatorState = new MemoryStateStore();
   const generator = new PassTicketGenerator({ profiles, state: generatorState });
   let erp: Keystore;
-  const instances: Instance[] = [];
 
-  async function pair(shared: boolean): Promise<[Instance, Instance]> {
-    const started = await Promise.all(
-      ['A', 'B'].map((name) =>
-        startInstance(
-          name,
-          {
-            keystore: erp,
-            redisUrl: shared ? redis! : false,
-            databaseUrl: database!,
-            state: { prefix },
-            users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS },
-            session: false,
-            passTickets: { profiles },
-            templates: [{ name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] }],
-          },
-          (app, sso) => app.get('/cics', sso.protect('passticket'), whoami(name)),
-        ),
-      ),
+  const pair = (shared: boolean) =>
+    deployment.pair(
+      {
+        keystore: erp,
+        passTickets: { profiles },
+        templates: [{ name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] }],
+      },
+      (app, sso, name) => app.get('/cics', sso.protect('passticket'), whoami(name)),
+      { shared },
     );
-    instances.push(...started);
-    return started as [Instance, Instance];
-  }
 
   beforeAll(async () => {
-    await assertRedisReachable(redis!);
-    await assertPostgresReachable(database!);
+    deployment = await Deployment.open(redis!, database!);
     ({ erp } = await portalAndErp());
   });
   afterAll(async () => {
-    await Promise.all(instances.map((i) => i.close()));
+    await deployment?.dispose();
     await generatorState.close();
-    await deleteRedisKeys(redis!, prefix);
-    await dropSchema(database!, schema);
   });
 
   it(`${TRIALS} PassTickets, each sent to both instances at once: each accepted exactly once`, async () => {
