@@ -10,6 +10,10 @@ import { createTicketStack, type TicketStack } from '../../src/config/create-tic
 import type { TicketStackEvent } from '../../src/config/events.js';
 import type { TicketStackConfig } from '../../src/config/options.js';
 import { Keystore } from '../../src/keystore/index.js';
+import { PassTicketGenerator } from '../../src/passticket/generator.js';
+import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
+import type { Template } from '../../src/policy/template.js';
+import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { assertPostgresReachable, assertRedisReachable, uniqueSuffix } from '../support/services.js';
 
 export const TEST_HASH_PARAMS = { ln: 4, r: 8, p: 1 };
@@ -190,4 +194,53 @@ export class Deployment {
     await deleteRedisKeys(this.redisUrl, this.prefix);
     await dropSchema(this.databaseUrl, this.schema);
   }
+}
+
+/** RACF application CICSAPP1 (legacy algorithm, replay protection on), its template, and a generating side. */
+export class PassTicketFixture {
+  readonly profiles = new PassTicketProfiles({
+    applications: [defineApplication({ name: 'CICSAPP1', key: 'E001193519561977', algorithm: 'legacy', generators: { users: ['*'] } })],
+  });
+  /** A template of one PassTicket module for CICSAPP1. */
+  readonly template: Template = { name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] };
+  // The generating side (a portal or a CICS region) keeps its own state: it only hands out distinct seconds.
+  readonly #state = new MemoryStateStore();
+  readonly #generator = new PassTicketGenerator({ profiles: this.profiles, state: this.#state });
+
+  /** The `createTicketStack` options that enable the PassTicket module with the template. */
+  get config(): Pick<TicketStackConfig, 'passTickets' | 'templates'> {
+    return { passTickets: { profiles: this.profiles }, templates: [this.template] };
+  }
+
+  async ticketFor(user: string): Promise<string> {
+    return (await this.#generator.generate({ user, application: 'CICSAPP1' })).ticket;
+  }
+
+  close(): Promise<void> {
+    return this.#state.close();
+  }
+}
+
+/**
+ * One instance with a route for each kind of decision: `/cics` (PassTicket), `/assertion` (one-time assertion
+ * ticket), `/orders` (the `ticket` template) and `/api` (`basic`). Users alice ("correct horse") and CICSUSR
+ * exist; alice's first password login on `/orders` issued the logon ticket returned as `ticketCookie`.
+ */
+export async function startEveryRouteApp(
+  config: Omit<TicketStackConfig, 'onEvent' | 'passTickets' | 'templates' | 'session'>,
+  passTickets: PassTicketFixture,
+): Promise<{ app: Instance; ticketCookie: string }> {
+  const app = await startInstance('A', { ...config, ...passTickets.config, session: false }, (a, sso) => {
+    a.get('/cics', sso.protect('passticket'), whoami('A'));
+    a.get('/assertion', sso.protect('evaluate_assertion_ticket'), whoami('A'));
+    a.get('/orders', sso.protect('ticket'), whoami('A'));
+    a.get('/api', sso.protect('basic'), whoami('A'));
+  });
+  await app.sso.users.createUser({ id: 'alice', password: 'correct horse' });
+  await app.sso.users.createUser({ id: 'CICSUSR', password: 'not-used-here' });
+  // A first login with the password issues the logon ticket (CreateTicket), used by /orders from then on.
+  const first = await call(app, '/orders', { headers: basic('alice', 'correct horse') });
+  const ticketCookie = first.headers.getSetCookie().find((c) => c.startsWith('MYSAPSSO2='))?.split(';')[0];
+  if (first.status !== 200 || ticketCookie === undefined) throw new Error(`the first login answered ${first.status} without a ticket`);
+  return { app, ticketCookie };
 }

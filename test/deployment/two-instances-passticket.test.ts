@@ -8,11 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
-import { PassTicketGenerator } from '../../src/passticket/generator.js';
-import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
-import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { databaseUrl, redisUrl } from '../support/services.js';
-import { basic, call, Deployment, portalAndErp, whoami } from './harness.js';
+import { basic, call, Deployment, PassTicketFixture, portalAndErp, whoami } from './harness.js';
 
 const TRIALS = 200;
 const redis = redisUrl();
@@ -20,21 +17,12 @@ const database = databaseUrl();
 
 describe.skipIf(redis === undefined || database === undefined)('two instances on one Redis: a PassTicket is accepted once', () => {
   let deployment: Deployment;
-  const profiles = new PassTicketProfiles({
-    applications: [defineApplication({ name: 'CICSAPP1', key: 'E001193519561977', algorithm: 'legacy', generators: { users: ['*'] } })],
-  });
-  // The generating side (a portal or a CICS region) has its own state: it only hands out distinct seconds.
-  const generatorState = new MemoryStateStore();
-  const generator = new PassTicketGenerator({ profiles, state: generatorState });
+  const passTickets = new PassTicketFixture();
   let erp: Keystore;
 
   const pair = (shared: boolean) =>
     deployment.pair(
-      {
-        keystore: erp,
-        passTickets: { profiles },
-        templates: [{ name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] }],
-      },
+      { keystore: erp, ...passTickets.config },
       (app, sso, name) => app.get('/cics', sso.protect('passticket'), whoami(name)),
       { shared },
     );
@@ -45,7 +33,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
   });
   afterAll(async () => {
     await deployment?.dispose();
-    await generatorState.close();
+    await passTickets.close();
   });
 
   it(`${TRIALS} PassTickets, each sent to both instances at once: each accepted exactly once`, async () => {
@@ -53,7 +41,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
     await Promise.all(Array.from({ length: TRIALS }, (_, i) => a.sso.users.createUser({ id: `U${i}`, password: 'not-used-here' })));
     const wins = { A: 0, B: 0 };
     for (let i = 0; i < TRIALS; i++) {
-      const { ticket } = await generator.generate({ user: `U${i}`, application: 'CICSAPP1' });
+      const ticket = await passTickets.ticketFor(`U${i}`);
       const headers = basic(`U${i}`, ticket);
       const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
       const answers = await Promise.all([call(first, '/cics', { headers }), call(second, '/cics', { headers })]);
@@ -74,7 +62,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
     const [a, b] = await pair(false);
     let twice = 0;
     for (let i = 0; i < 10; i++) {
-      const { ticket } = await generator.generate({ user: `U${i}`, application: 'CICSAPP1' });
+      const ticket = await passTickets.ticketFor(`U${i}`);
       const headers = basic(`U${i}`, ticket);
       const answers = await Promise.all([call(a, '/cics', { headers }), call(b, '/cics', { headers })]);
       if (answers.every((x) => x.status === 200)) twice += 1;
