@@ -6,6 +6,7 @@
  * @module
  */
 import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
+import type { HttpErrorCode } from './config/error-handler.js';
 import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
 import type { CredentialRefusalCode } from './modules/credentials.js';
 import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
@@ -23,7 +24,10 @@ export type TicketStackErrorCode =
   | StateErrorCode
   | UserStoreErrorCode
   | SignOnErrorCode
-  | CredentialRefusalCode;
+  /** A login module's refusal of oversized credentials (decision record and `onRefusal` only; no error class). */
+  | CredentialRefusalCode
+  /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
+  | HttpErrorCode;
 
 export type AnyTicketStackError =
   | StackError
