@@ -4,10 +4,11 @@
  * accepts, odd Basic headers, bodies of every parser. Never a 5xx, never a crash, never someone else's login.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { Passport } from 'passport';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/config/error-handler.js';
 import { Keystore } from '../../src/keystore/index.js';
 import { createPolicies, type Policies } from '../../src/policy/index.js';
 import type { DecisionRecord } from '../../src/stack/decision-record.js';
@@ -43,10 +44,7 @@ function server(parsers: { cookies?: boolean; extended?: boolean } = {}): expres
   a.use(express.json());
   a.use(express.text());
   for (const t of ['ticket', 'form', 'basic', 'evaluate_assertion_ticket']) a.all(`/${t}`, policies.protect(t), (req, res) => void res.json({ user: req.user }));
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    res.status((err as { status?: number }).status ?? 500).json({ code: (err as { code?: string }).code });
-  };
-  a.use(onError);
+  a.use(errorHandler());
   return a;
 }
 

@@ -7,11 +7,12 @@
  * with its input as the counterexample), not a timing assertion: a normal answer takes milliseconds.
  */
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import fc from 'fast-check';
 import type { Server } from 'node:http';
 import { Passport } from 'passport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/config/error-handler.js';
 import { Keystore } from '../../src/keystore/index.js';
 import { PassTicketVerifier } from '../../src/passticket/verifier.js';
 import { createPolicies } from '../../src/policy/index.js';
@@ -59,10 +60,7 @@ beforeAll(async () => {
   for (const t of ['ticket', 'form', 'basic', 'evaluate_assertion_ticket', 'passticket', 'passticket_enhanced']) {
     app.all(`/${t}`, policies.protect(t), (req, res) => void res.json({ user: req.user }));
   }
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    res.status((err as { status?: number }).status ?? 500).json({ code: (err as { code?: string }).code ?? null });
-  };
-  app.use(onError);
+  app.use(errorHandler());
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

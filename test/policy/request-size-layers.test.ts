@@ -4,10 +4,11 @@
  * depth), then the modules' own `maxTicketLength` / `maxCredentialLength`. Each layer answers a 4xx and the stack
  * never runs on what an outer layer refused. Raw sockets, so the bytes are exactly what a hostile client sends.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { createServer, type Server } from 'node:http';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/config/error-handler.js';
 import type { DecisionRecord } from '../../src/stack/decision-record.js';
 import { setup } from './helpers.js';
 
@@ -26,10 +27,7 @@ beforeAll(async () => {
   app.use(express.urlencoded({ extended: true }));
   app.all('/ticket', policies.protect('ticket'), (req, res) => void res.json({ user: req.user }));
   app.all('/form', policies.protect('form'), (req, res) => void res.json({ user: req.user }));
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    res.status((err as { status?: number }).status ?? 500).json({ type: (err as { type?: string }).type });
-  };
-  app.use(onError);
+  app.use(errorHandler()); // the package's own: a stable code for each parser error, never a stack trace
   // Node's defaults, except a short request timeout so that a body that never arrives is ended quickly.
   defaultServer = createServer({ requestTimeout: 1000, connectionsCheckingInterval: 100 }, app).listen(0, '127.0.0.1');
   // A server that lets larger headers through: then the module's own limit is what refuses the ticket.
@@ -41,7 +39,7 @@ afterAll(() => {
   roomyServer.close();
 });
 
-/** Writes `text` and resolves with the response head (the connection is dropped once it is complete). */
+/** Writes `text` and resolves with the response (the connection is dropped once it is complete). */
 function exchange(server: Server, text: string): Promise<string> {
   const { port } = server.address() as { port: number };
   return new Promise((resolve, reject) => {
@@ -50,19 +48,21 @@ function exchange(server: Server, text: string): Promise<string> {
     socket.setEncoding('latin1');
     socket.on('data', (d) => {
       data += d;
-      if (data.includes('\r\n\r\n')) socket.destroy();
+      const end = data.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(data.slice(0, end))?.[1] ?? 0);
+      if (end >= 0 && data.length >= end + 4 + length) socket.destroy();
     });
     socket.on('close', () => resolve(data));
     socket.on('error', reject);
   });
 }
-const statusOf = (head: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+const statusOf = (response: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
 
 /** Runs `fn` and reports whether the request reached Express and whether the login stack ran. */
-async function layers(fn: () => Promise<string>): Promise<{ status: number; reachedExpress: boolean; stackRan: boolean; head: string }> {
+async function layers(fn: () => Promise<string>): Promise<{ status: number; reachedExpress: boolean; stackRan: boolean; response: string }> {
   const [h, r] = [handled, records.length];
-  const head = await fn();
-  return { status: statusOf(head), reachedExpress: handled > h, stackRan: records.length > r, head };
+  const response = await fn();
+  return { status: statusOf(response), reachedExpress: handled > h, stackRan: records.length > r, response };
 }
 
 const form = (body: string, extra = '') =>
@@ -99,14 +99,16 @@ describe('body parser (express.urlencoded), before the stack', () => {
   it('a body over the limit (100 kB by default): 413', async () => {
     const r = await layers(() => exchange(defaultServer, form(`j_username=alice&j_password=${'x'.repeat(120_000)}`, 'Connection: close\r\n')));
     expect(r).toMatchObject({ status: 413, reachedExpress: true, stackRan: false });
-    expect(r.head).toContain('entity.too.large');
+    expect(r.response).toContain('ERR_REQUEST_TOO_LARGE');
   });
 
   it('more parameters than parameterLimit (1000): 413; nesting deeper than the depth limit: 400', async () => {
     const many = await layers(() => exchange(defaultServer, form(Array.from({ length: 1500 }, (_, i) => `p${i}=1`).join('&'), 'Connection: close\r\n')));
     expect(many).toMatchObject({ status: 413, stackRan: false });
+    expect(many.response).toContain('ERR_REQUEST_TOO_LARGE');
     const deep = await layers(() => exchange(defaultServer, form(`j_username${'[a]'.repeat(60)}=alice`, 'Connection: close\r\n')));
     expect(deep).toMatchObject({ status: 400, stackRan: false });
+    expect(deep.response).toContain('ERR_REQUEST_MALFORMED');
   });
 });
 
