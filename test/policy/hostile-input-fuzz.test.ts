@@ -1,27 +1,22 @@
 /**
  * Random bytes in every field the templates parse, through a real Express app and real HTTP (issue 8, item 4):
  * the MYSAPSSO2 cookie (text and binary), the assertion header, the Basic header, form and JSON bodies, and a
- * PassTicket sign-on. Never a 5xx, never a stack trace, never a login.
+ * PassTicket sign-on, in an app built with createTicketStack. Never a 5xx, never a stack trace, never a login.
  *
  * Each request carries an abort signal of 10 s. That is a hang detector only (a request that never answers fails
  * with its input as the counterexample), not a timing assertion: a normal answer takes milliseconds.
  */
-import cookieParser from 'cookie-parser';
 import express from 'express';
 import fc from 'fast-check';
 import type { Server } from 'node:http';
-import { Passport } from 'passport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorHandler } from '../../src/config/error-handler.js';
+import { createTicketStack, type TicketStack } from '../../src/config/create-ticket-stack.js';
 import { Keystore } from '../../src/keystore/index.js';
-import { PassTicketVerifier } from '../../src/passticket/verifier.js';
-import { createPolicies } from '../../src/policy/index.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { encodeTicketText, issueAssertionTicket, issueTicket } from '../../src/ticket/index.js';
 import { MemoryUserStore } from '../../src/users/memory-user-store.js';
-import { SignOnGuard } from '../../src/users/sign-on-guard.js';
 import { NOW, TEST_HASH_PARAMS } from '../modules/helpers.js';
-import { frozenClock, profiles } from '../passticket/helpers.js';
+import { profiles } from '../passticket/helpers.js';
 
 const HANG_DETECTOR_MS = 10_000;
 let server: Server;
@@ -30,46 +25,44 @@ let keystore: Keystore;
 let state: MemoryStateStore;
 let genuineTicket: Uint8Array;
 let genuineAssertion: Uint8Array;
+let sso: TicketStack;
 
 beforeAll(async () => {
   keystore = await Keystore.generate({ sid: 'ERP', client: '100' });
   const users = new MemoryUserStore({ hashParams: TEST_HASH_PARAMS });
   await users.createUser({ id: 'alice', password: 'correct horse' });
   state = new MemoryStateStore();
-  const guard = new SignOnGuard({ users, state, maxFailures: 1_000_000 });
-  const policies = createPolicies({
-    dependencies: {
-      keystore,
-      users,
-      guard,
-      state,
-      passport: new Passport(),
-      now: NOW,
-      passTicketVerifier: new PassTicketVerifier({ profiles: profiles(), state, clock: frozenClock() }),
-    },
-    stackOptions: { session: false },
+  // The app as a user builds it: one createTicketStack, its router, its templates, its error handler.
+  sso = await createTicketStack({
+    keystore,
+    users,
+    state,
+    session: false,
+    passTickets: { profiles: profiles() },
+    now: NOW,
     templates: [
       { name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] },
       { name: 'passticket_enhanced', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'TSOSYS1' } }] },
     ],
   });
   const app = express();
-  app.use(cookieParser());
   app.use(express.urlencoded({ extended: true }));
   app.use(express.json());
+  app.use(sso.router);
   for (const t of ['ticket', 'form', 'basic', 'evaluate_assertion_ticket', 'passticket', 'passticket_enhanced']) {
-    app.all(`/${t}`, policies.protect(t), (req, res) => void res.json({ user: req.user }));
+    app.all(`/${t}`, sso.protect(t), (req, res) => void res.json({ user: req.user }));
   }
-  app.use(errorHandler());
+  app.use(sso.errorHandler);
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   genuineTicket = issueTicket({ keystore, user: 'ALICE', now: NOW, codePage: '4103' }).bytes;
   genuineAssertion = issueAssertionTicket({ keystore, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100', now: NOW }).bytes;
 });
-afterAll(() => {
+afterAll(async () => {
   server.close();
-  return state.close();
+  await sso?.close();
+  await state.close();
 });
 
 /** Sends one request; asserts the answer is a refusal (4xx or the form's redirect), without a user or a stack trace. */
