@@ -16,12 +16,29 @@ import { FileUserStore } from '../users/file-user-store.js';
 import { PostgresUserStore } from '../users/postgres-user-store.js';
 import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
+import type { DigestHashAlgorithm } from '../users/digest-credentials.js';
 
 interface StoreOptions {
   store?: string;
   databaseUrl?: string;
   schema?: string;
   json?: boolean;
+  /** add / passwd: also keep HTTP Digest HA1 values for these realms. */
+  digestRealm?: string[];
+  digestAlgorithm?: string[];
+}
+
+const DIGEST_HELP = `
+HTTP Digest: --digest-realm keeps an HA1 value per realm (and --digest-algorithm) next to the scrypt hash, so the
+Digest login module can check the user. An HA1 is password-equivalent for its realm. Give the same realms as the
+application's user store (digestRealms); a password set without them removes the user's HA1 values.`;
+
+/** The options of the commands that set a password: which HTTP Digest HA1 values to keep. */
+function digestOptions(command: Command): Command {
+  return command
+    .option('--digest-realm <realm...>', 'also keep an HTTP Digest HA1 for this realm (password-equivalent for it)')
+    .option('--digest-algorithm <algorithm...>', 'hash algorithm(s) of those HA1 values: SHA-256 (default), SHA-512-256, MD5')
+    .addHelpText('after', DIGEST_HELP);
 }
 
 const STORE_HELP = `
@@ -66,7 +83,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  storeOptions(
+  digestOptions(storeOptions(
     users
       .command('add')
       .description('Create a user (the password is stored only as a scrypt hash)')
@@ -75,7 +92,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       .option('--password <password>', 'the password (visible in the process list and shell history: prefer --password-stdin)')
       .option('--display-name <name>', 'display name')
       .option('--group <group...>', 'group(s) the user belongs to'),
-  )
+  ))
     .addHelpText('after', '\nExample:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
     .action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string; displayName?: string; group?: string[] }) =>
       run(io, opts, async () => {
@@ -88,14 +105,14 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  storeOptions(
+  digestOptions(storeOptions(
     users
       .command('passwd')
       .description("Change a user's password")
       .argument('<id>', 'logon ID')
       .option('--password-stdin', 'read the new password from standard input (recommended)')
       .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)'),
-  ).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
+  )).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
     run(io, opts, async () => {
       const password = await passwordFrom(opts, stdin);
       await withStore(io, opts, async (store) => {
@@ -138,10 +155,14 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 async function withStore(io: CliIo, opts: StoreOptions, action: (store: UserStore) => Promise<void>): Promise<void> {
   const url = opts.databaseUrl ?? (opts.store === undefined ? nonEmpty(io.env.DATABASE_URL) : undefined);
   if (opts.databaseUrl !== undefined && opts.store !== undefined) throw new UsageError('give --store or --database-url, not both');
+  const digest = {
+    ...(opts.digestRealm !== undefined && { digestRealms: opts.digestRealm }),
+    ...(opts.digestAlgorithm !== undefined && { digestAlgorithms: opts.digestAlgorithm as DigestHashAlgorithm[] }),
+  };
   const store: UserStore =
     url !== undefined
-      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack' })
-      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE });
+      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack', ...digest })
+      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE, ...digest });
   try {
     await action(store);
   } finally {

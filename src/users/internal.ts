@@ -6,6 +6,7 @@
  */
 import type { NewUser, UserRecord } from './user-store.js';
 import { assertPassword } from './password-hash.js';
+import type { StoredDigestCredential } from './digest-credentials.js';
 
 /** What a store keeps per user (the hash, never the password). */
 export interface StoredUser {
@@ -14,6 +15,8 @@ export interface StoredUser {
   groups: string[];
   revoked: boolean;
   passwordHash: string;
+  /** HTTP Digest HA1 values (password-equivalent per realm), only for the store's `digestRealms`. */
+  digest?: StoredDigestCredential[];
   createdAt: string;
   updatedAt: string;
 }
