@@ -12,6 +12,7 @@ import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+import type { DigestRefusalCode } from './modules/digest-module.js';
 
 export type TicketStackErrorCode =
   | StackErrorCode
@@ -21,7 +22,9 @@ export type TicketStackErrorCode =
   | CicsConditionCode
   | StateErrorCode
   | UserStoreErrorCode
-  | SignOnErrorCode;
+  | SignOnErrorCode
+  // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).
+  | DigestRefusalCode;
 
 export type AnyTicketStackError =
   | StackError

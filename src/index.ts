@@ -134,3 +134,7 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+export { createDigestStrategy, DIGEST_ALGORITHM_NAMES } from './modules/digest-module.js';
+export type { DigestAlgorithmName, DigestFailureInfo, DigestRefusalCode, DigestStrategy, DigestStrategyOptions, DigestUser } from './modules/digest-module.js';
+export { computeDigestHa1, computeDigestUserhash, DIGEST_HASH_ALGORITHMS } from './users/digest-credentials.js';
+export type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } from './users/digest-credentials.js';
