@@ -12,6 +12,7 @@ import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+import type { ClientCertRefusalCode } from './modules/client-cert-module.js';
 import type { DigestRefusalCode } from './modules/digest-module.js';
 
 export type TicketStackErrorCode =
@@ -24,7 +25,8 @@ export type TicketStackErrorCode =
   | UserStoreErrorCode
   | SignOnErrorCode
   // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).
-  | DigestRefusalCode;
+  | DigestRefusalCode
+  | ClientCertRefusalCode;
 
 export type AnyTicketStackError =
   | StackError

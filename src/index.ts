@@ -138,3 +138,6 @@ export { createDigestStrategy, DIGEST_ALGORITHM_NAMES } from './modules/digest-m
 export type { DigestAlgorithmName, DigestFailureInfo, DigestRefusalCode, DigestStrategy, DigestStrategyOptions, DigestUser } from './modules/digest-module.js';
 export { computeDigestHa1, computeDigestUserhash, DIGEST_HASH_ALGORITHMS } from './users/digest-credentials.js';
 export type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } from './users/digest-credentials.js';
+export { createClientCertStrategy } from './modules/client-cert-module.js';
+export type { ClientCertFailureInfo, ClientCertProxyOptions, ClientCertRefusalCode, ClientCertStrategyOptions, ClientCertUser } from './modules/client-cert-module.js';
+export type { ClientCertRule, ClientCertTableEntry } from './modules/client-cert-mapping.js';
