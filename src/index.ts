@@ -141,3 +141,4 @@ export type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } fro
 export { createClientCertStrategy } from './modules/client-cert-module.js';
 export type { ClientCertFailureInfo, ClientCertProxyOptions, ClientCertRefusalCode, ClientCertStrategyOptions, ClientCertUser } from './modules/client-cert-module.js';
 export type { ClientCertRule, ClientCertTableEntry } from './modules/client-cert-mapping.js';
+export { CLIENT_CERT_TEMPLATE, DIGEST_TEMPLATE } from './policy/index.js';
