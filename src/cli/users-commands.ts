@@ -64,7 +64,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 
   users
     .command('migrate')
-    .description('Create the PostgreSQL schema and table of the user store (idempotent; safe to repeat)')
+    .description('Create the PostgreSQL schema and tables of the user store, or bring an older schema up to date (idempotent; safe to repeat)')
     .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
     .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
     .option('--json', 'print JSON on stdout')

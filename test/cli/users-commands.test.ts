@@ -143,7 +143,7 @@ describe.skipIf(dbUrl === undefined)('ticketstack users (PostgreSQL)', () => {
   it('migrate, then add / revoke / list via DATABASE_URL', async () => {
     const m = await users(['migrate', '--database-url', dbUrl!, '--schema', schema, '--json']);
     expect(m.exitCode).toBe(0);
-    expect(m.json()).toEqual({ ok: true, schema, version: 1 });
+    expect(m.json()).toEqual({ ok: true, schema, version: 2 }); // POSTGRES_SCHEMA_VERSION: 2 added the Digest HA1 table
     expect((await users(['migrate', '--schema', schema], { env: { DATABASE_URL: dbUrl! } })).exitCode).toBe(0);
     const env = { DATABASE_URL: dbUrl! };
     expect((await users(['add', 'Erin', '--password-stdin', '--schema', schema], { stdin: 'pw-erin', env })).exitCode).toBe(0);
