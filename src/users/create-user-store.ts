@@ -8,9 +8,10 @@ import type { UserStore } from './user-store.js';
 import { FileUserStore } from './file-user-store.js';
 import { PostgresUserStore } from './postgres-user-store.js';
 import type { ScryptParams } from './password-hash.js';
-import type { DigestHashAlgorithm } from './digest-credentials.js';
+import type { DigestStoreOptions } from './digest-credentials.js';
 
-export interface CreateUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms` go to the store it picks (HTTP Digest HA1 values, opt-in). */
+export interface CreateUserStoreOptions extends DigestStoreOptions {
   /** PostgreSQL URL. Default: `process.env.DATABASE_URL`, unless `path` is given. */
   databaseUrl?: string;
   /** The users file of the embedded store (default `./ticketstack-users.json`). */
@@ -20,10 +21,6 @@ export interface CreateUserStoreOptions {
   /** PostgreSQL connect and query timeout (default 2000 ms). */
   queryTimeoutMs?: number;
   hashParams?: ScryptParams;
-  /** HTTP Digest realms whose HA1 is kept when a password is set (default none). */
-  digestRealms?: readonly string[];
-  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
-  digestAlgorithms?: readonly DigestHashAlgorithm[];
 }
 
 /** The embedded store's file when no `path` is given. */

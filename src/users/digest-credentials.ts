@@ -63,6 +63,14 @@ export interface DigestCredential {
   readonly ha1: string;
 }
 
+/** The store options that opt in to HA1 values (every store takes them). */
+export interface DigestStoreOptions {
+  /** HTTP Digest realms whose HA1 is computed when a password is set (default none). */
+  digestRealms?: readonly string[];
+  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
+  digestAlgorithms?: readonly DigestHashAlgorithm[];
+}
+
 /** The Digest configuration of a store, checked once (a `TypeError` names the option). */
 export interface DigestStoreConfig {
   readonly realms: readonly string[];

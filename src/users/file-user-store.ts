@@ -19,28 +19,24 @@ import { dirname, resolve } from 'node:path';
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
-import { checkNewUser, idKey, toRecord, type StoredUser } from './internal.js';
+import { checkNewUser, findStoredDigestCredential, idKey, toRecord, type StoredUser } from './internal.js';
 import {
-  checkDigestQuery,
   digestCredentialsFor,
   digestStoreConfig,
   nonEmpty,
-  pickDigestCredential,
   type DigestCredential,
   type DigestCredentialQuery,
   type DigestHashAlgorithm,
   type DigestStoreConfig,
+  type DigestStoreOptions,
 } from './digest-credentials.js';
 
-export interface FileUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface FileUserStoreOptions extends DigestStoreOptions {
   /** The JSON file (created on the first write, with mode 0600; its directory too). */
   path: string;
   /** scrypt parameters for new hashes (default ln=15, r=8, p=1; lower them only in tests). */
   hashParams?: ScryptParams;
-  /** HTTP Digest realms whose HA1 is computed when a password is set (default none; see digest-credentials.ts). */
-  digestRealms?: readonly string[];
-  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
-  digestAlgorithms?: readonly DigestHashAlgorithm[];
 }
 
 interface FileContent {
@@ -92,15 +88,7 @@ export class FileUserStore implements UserStore {
   }
 
   async findDigestCredential(query: DigestCredentialQuery): Promise<DigestCredential | null> {
-    const { userhash } = checkDigestQuery(`${WHERE}.findDigestCredential`, query);
-    const users = await this.#read();
-    // By userhash: a scan of the file's users (the embedded store is for one process and modest user counts).
-    const candidates = 'username' in query ? [users.get(idKey(`${WHERE}.findDigestCredential`, query.username))] : [...users.values()];
-    for (const user of candidates) {
-      const found = pickDigestCredential(user?.digest, query.realm, query.algorithm, userhash);
-      if (user !== undefined && found !== undefined) return { id: user.id, ha1: found.ha1 };
-    }
-    return null;
+    return findStoredDigestCredential(`${WHERE}.findDigestCredential`, query, await this.#read());
   }
 
   async findUser(id: string): Promise<UserRecord | null> {

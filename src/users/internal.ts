@@ -6,7 +6,7 @@
  */
 import type { NewUser, UserRecord } from './user-store.js';
 import { assertPassword } from './password-hash.js';
-import type { StoredDigestCredential } from './digest-credentials.js';
+import { checkDigestQuery, pickDigestCredential, type DigestCredential, type DigestCredentialQuery, type StoredDigestCredential } from './digest-credentials.js';
 
 /** What a store keeps per user (the hash, never the password). */
 export interface StoredUser {
@@ -62,4 +62,18 @@ export function toRecord(user: StoredUser): UserRecord {
     groups: [...user.groups],
     revoked: user.revoked,
   };
+}
+
+/**
+ * `findDigestCredential` of the embedded stores: by user ID (one lookup) or by userhash (a scan of the users, fine
+ * for the modest user counts of one process).
+ */
+export function findStoredDigestCredential(where: string, query: DigestCredentialQuery, users: ReadonlyMap<string, StoredUser>): DigestCredential | null {
+  const { userhash } = checkDigestQuery(where, query);
+  const candidates = 'username' in query ? [users.get(idKey(where, query.username))] : users.values();
+  for (const user of candidates) {
+    const found = pickDigestCredential(user?.digest, query.realm, query.algorithm, userhash);
+    if (user !== undefined && found !== undefined) return { id: user.id, ha1: found.ha1 };
+  }
+  return null;
 }

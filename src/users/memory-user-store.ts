@@ -7,26 +7,22 @@
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
-import { checkNewUser, idKey, toRecord, type StoredUser } from './internal.js';
+import { checkNewUser, findStoredDigestCredential, idKey, toRecord, type StoredUser } from './internal.js';
 import {
-  checkDigestQuery,
   digestCredentialsFor,
   digestStoreConfig,
   nonEmpty,
-  pickDigestCredential,
   type DigestCredential,
   type DigestCredentialQuery,
   type DigestHashAlgorithm,
   type DigestStoreConfig,
+  type DigestStoreOptions,
 } from './digest-credentials.js';
 
-export interface MemoryUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface MemoryUserStoreOptions extends DigestStoreOptions {
   /** scrypt parameters for new hashes (default ln=15, r=8, p=1; lower them only in tests). */
   hashParams?: ScryptParams;
-  /** HTTP Digest realms whose HA1 is computed when a password is set (default none; see digest-credentials.ts). */
-  digestRealms?: readonly string[];
-  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
-  digestAlgorithms?: readonly DigestHashAlgorithm[];
 }
 
 const WHERE = 'MemoryUserStore';
@@ -56,14 +52,7 @@ export class MemoryUserStore implements UserStore {
   }
 
   async findDigestCredential(query: DigestCredentialQuery): Promise<DigestCredential | null> {
-    const { userhash } = checkDigestQuery(`${WHERE}.findDigestCredential`, query);
-    // By userhash: a scan (fine for the few users a memory store holds).
-    const candidates = 'username' in query ? [this.#users.get(idKey(`${WHERE}.findDigestCredential`, query.username))] : [...this.#users.values()];
-    for (const user of candidates) {
-      const found = pickDigestCredential(user?.digest, query.realm, query.algorithm, userhash);
-      if (user !== undefined && found !== undefined) return { id: user.id, ha1: found.ha1 };
-    }
-    return null;
+    return findStoredDigestCredential(`${WHERE}.findDigestCredential`, query, this.#users);
   }
 
   async findUser(id: string): Promise<UserRecord | null> {

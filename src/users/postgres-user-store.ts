@@ -27,6 +27,7 @@ import {
   type DigestCredentialQuery,
   type DigestHashAlgorithm,
   type DigestStoreConfig,
+  type DigestStoreOptions,
   type StoredDigestCredential,
 } from './digest-credentials.js';
 
@@ -38,7 +39,8 @@ export interface PgPoolLike {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
-export interface PostgresUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface PostgresUserStoreOptions extends DigestStoreOptions {
   /** `postgres://user[:password]@host:port/db`. Exactly one of `connectionString` and `pool`. */
   connectionString?: string;
   /** A `pg.Pool` you created. Exactly one of `connectionString` and `pool`. */
@@ -51,10 +53,6 @@ export interface PostgresUserStoreOptions {
   hashParams?: ScryptParams;
   /** Most connections of the pool this store creates (default 10). */
   maxConnections?: number;
-  /** HTTP Digest realms whose HA1 is computed when a password is set (default none; see digest-credentials.ts). */
-  digestRealms?: readonly string[];
-  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
-  digestAlgorithms?: readonly DigestHashAlgorithm[];
 }
 
 const WHERE = 'PostgresUserStore';
