@@ -234,18 +234,12 @@ export function createDigestStrategy(options: DigestStrategyOptions): DigestStra
       }
       return refuse('ERR_DIGEST_REFUSED', { user });
     }
-    if (nonce.stale) return refuse('ERR_DIGEST_NONCE_STALE', { user: user! });
-    const record = await users.findUser(credential!.id);
-    if (record === null) return refuse('ERR_DIGEST_REFUSED', { user: user! });
+    const id = credential!.id; // `matches` implies a credential
+    if (nonce.stale) return refuse('ERR_DIGEST_NONCE_STALE', { user: id });
+    // The revoked mark (by an administrator or by the guard's REVOKE(n)) lives in the user store.
+    const record = await users.findUser(id);
+    if (record === null) return refuse('ERR_DIGEST_REFUSED', { user: id });
     if (record.revoked) return refuse('ERR_USER_REVOKED', { user: record.id });
-    if (guard) {
-      try {
-        await guard.assertNotRevoked(record.id);
-      } catch (err) {
-        if (isTicketStackError(err) && err.code === 'ERR_USER_REVOKED') return refuse('ERR_USER_REVOKED', { user: record.id });
-        throw err;
-      }
-    }
     // §5.5: each (nonce, nc) once, on every instance, for as long as the nonce could be accepted anywhere.
     const ttl = Math.max(1, nonce.expiresAt + CLOCK_SKEW_MS - at);
     if (!(await state.claimOnce(`${prefix}${r.nonce}:${parseInt(r.nc, 16)}`, ttl))) return refuse('ERR_DIGEST_REPLAYED', { user: record.id });

@@ -106,6 +106,8 @@ interface Registered {
   readonly create: ModuleFactory;
   readonly optionKeys: readonly string[] | undefined;
   readonly secretOptions: readonly string[];
+  /** For a module that needs an optional dependency: what is missing from these dependencies, if anything. */
+  readonly missing?: (options: Readonly<Record<string, TemplateOptionValue>>, dependencies: PolicyDependencies) => string | undefined;
 }
 
 interface Compiled {
@@ -153,6 +155,12 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
   Digest: {
     optionKeys: ['realm', 'algorithms', 'userhash', 'nonceLifetimeSeconds', 'keyPrefix'],
     secretOptions: [],
+    missing: (o, d) => {
+      const realm = typeof o.realm === 'string' ? o.realm : 'ticketstack';
+      if (d.digestNonceSecret === undefined) return 'the Digest module needs dependencies.digestNonceSecret (at least 32 bytes, the same on every instance)';
+      if (!d.users.digestRealms?.includes(realm)) return `the Digest module needs a user store with digestRealms: [${JSON.stringify(realm)}]`;
+      return undefined;
+    },
     create: (o, d) => {
       if (d.digestNonceSecret === undefined) throw new TypeError('the Digest module needs dependencies.digestNonceSecret (at least 32 bytes, the same on every instance)');
       return createDigestStrategy({ ...(o as object), users: d.users, state: d.state, guard: d.guard, nonceSecret: d.digestNonceSecret, ...(d.now ? { now: d.now } : {}) });
@@ -230,15 +238,19 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
   }
 
   /**
-   * A built-in template whose modules these dependencies cannot build (`digest` without `digestNonceSecret` or a
-   * store with its realm) does not stop the others: it is kept as unavailable, and `protect()` throws its TypeError.
+   * A built-in template with a module that lacks an optional dependency (`digest` without `digestNonceSecret` or a
+   * store with its realm) does not stop the others: it is kept as unavailable, and `protect()` throws a TypeError
+   * that says what is missing. Any other error is a configuration mistake and throws, as for every template.
    */
   function compileBuiltin(t: Template): Compiled {
-    try {
-      return { ...compile(t), builtin: true };
-    } catch (err) {
-      return { template: t, handler: undefined, version: ++version, builtin: true, unavailable: err as TypeError };
+    for (const [i, m] of t.modules.entries()) {
+      const missing = modules.get(m.module)?.missing?.(m.options ?? {}, deps);
+      if (missing !== undefined) {
+        const unavailable = new TypeError(`policy template '${t.name}', module '${m.name ?? m.module}' (#${i}): ${missing}`);
+        return { template: t, handler: undefined, version: ++version, builtin: true, unavailable };
+      }
     }
+    return { ...compile(t), builtin: true };
   }
 
   // The current policy: replaced as a whole (never mutated), so a lookup sees one consistent version.
