@@ -134,6 +134,14 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+export { createTicketStack } from './config/create-ticket-stack.js';
+export type { TicketStack, TicketStackServices } from './config/create-ticket-stack.js';
+export type { KeystoreConfig, SessionConfig, SessionCookieConfig, StateConfig, TicketStackConfig, UsersConfig } from './config/options.js';
+export { errorHandler } from './config/error-handler.js';
+export type { ErrorHandlerOptions, HttpErrorCode } from './config/error-handler.js';
+export { DecisionLog } from './config/decision-log.js';
+export type { DecisionEvent, HttpErrorEvent, KeystoreCreatedEvent, TicketStackEvent } from './config/events.js';
+export type { UserStoreEvent } from './users/postgres-user-store.js';
 export { createDigestStrategy, DIGEST_ALGORITHM_NAMES } from './modules/digest-module.js';
 export type { DigestAlgorithmName, DigestFailureInfo, DigestRefusalCode, DigestStrategy, DigestStrategyOptions, DigestUser } from './modules/digest-module.js';
 export { computeDigestHa1, computeDigestUserhash, DIGEST_HASH_ALGORITHMS } from './users/digest-credentials.js';
