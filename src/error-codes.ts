@@ -14,6 +14,8 @@ import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+import type { ClientCertRefusalCode } from './modules/client-cert-module.js';
+import type { DigestRefusalCode } from './modules/digest-module.js';
 
 export type TicketStackErrorCode =
   | StackErrorCode
@@ -27,7 +29,10 @@ export type TicketStackErrorCode =
   /** A login module's refusal of oversized credentials (decision record and `onRefusal` only; no error class). */
   | CredentialRefusalCode
   /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
-  | HttpErrorCode;
+  | HttpErrorCode
+  // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).
+  | DigestRefusalCode
+  | ClientCertRefusalCode;
 
 export type AnyTicketStackError =
   | StackError
