@@ -35,16 +35,19 @@ describe('the parser, on any input', () => {
     fc.assert(fc.property(fc.anything(), never), { numRuns: 300 });
   });
 
-  it('stays linear: 1,000 worst-case headers of the maximum length are parsed in well under a second', () => {
+  it('answers worst-case headers of the maximum length, and refuses one byte more before scanning it', () => {
     const worst = [
       `Digest ${'a=1,'.repeat(MAX_AUTHORIZATION_LENGTH / 4 - 2)}`,
       `Digest u="${'\\"'.repeat(MAX_AUTHORIZATION_LENGTH / 2 - 6)}"`,
       `Digest ${','.repeat(MAX_AUTHORIZATION_LENGTH - 7)}`,
       `Digest u="${'x'.repeat(MAX_AUTHORIZATION_LENGTH - 11)}`,
     ];
+    // A hang detector only (a quadratic parser would take minutes here), not a performance assertion.
     const started = performance.now();
-    for (let i = 0; i < 250; i++) for (const h of worst) parseDigestAuthorization(h);
-    expect(performance.now() - started).toBeLessThan(1000);
+    for (let i = 0; i < 250; i++) for (const h of worst) expect(typeof parseDigestAuthorization(h).ok).toBe('boolean');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    // Over the limit: refused as such, whatever follows (a malformed tail is never reached).
+    expect(parseDigestAuthorization(`Digest ${'a=1,'.repeat(MAX_AUTHORIZATION_LENGTH / 4)}"unterminated`)).toEqual({ ok: false, reason: 'too long' });
   });
 });
 
