@@ -8,14 +8,12 @@
 import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
 import type { HttpErrorCode } from './config/error-handler.js';
 import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
-import type { CredentialRefusalCode } from './modules/credentials.js';
 import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
 import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
-import type { ClientCertRefusalCode } from './modules/client-cert-module.js';
-import type { DigestRefusalCode } from './modules/digest-module.js';
+import type { LoginRefusalCode } from './modules/refusal-codes.js';
 
 export type TicketStackErrorCode =
   | StackErrorCode
@@ -26,13 +24,10 @@ export type TicketStackErrorCode =
   | StateErrorCode
   | UserStoreErrorCode
   | SignOnErrorCode
-  /** A login module's refusal of oversized credentials (decision record and `onRefusal` only; no error class). */
-  | CredentialRefusalCode
   /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
   | HttpErrorCode
-  // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).
-  | DigestRefusalCode
-  | ClientCertRefusalCode;
+  /** Refusal codes of the login modules (decision record `error.reason`, `onRefusal`; never sent to a client). */
+  | LoginRefusalCode;
 
 export type AnyTicketStackError =
   | StackError

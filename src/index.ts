@@ -151,3 +151,6 @@ export { createClientCertStrategy } from './modules/client-cert-module.js';
 export type { ClientCertFailureInfo, ClientCertProxyOptions, ClientCertRefusalCode, ClientCertStrategyOptions, ClientCertUser } from './modules/client-cert-module.js';
 export type { ClientCertRule, ClientCertTableEntry } from './modules/client-cert-mapping.js';
 export { CLIENT_CERT_TEMPLATE, DIGEST_TEMPLATE } from './policy/index.js';
+export type { LoginRefusalCode } from './modules/refusal-codes.js';
+export type { PasswordRefusalCode } from './modules/basic-password-module.js';
+export type { PassTicketRefusalCode } from './modules/passticket-module.js';

@@ -13,7 +13,7 @@ import { isTicketStackError } from '../errors.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
 import { isValidUserId } from '../users/internal.js';
-import { checkLimitOption, checkOptionKeys, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm } from './credentials.js';
+import { checkLimitOption, checkOptionKeys, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
 
 export type PasswordRefusal = 'missing-credentials' | 'too-large' | 'invalid-user-id' | 'revoked' | 'wrong-password';
 
@@ -32,7 +32,7 @@ export interface BasicPasswordStrategyOptions {
   /** Strategy name (default `sap-basic-password`). */
   name?: string;
   /** Internal reason of each refusal (for logs; never sent to the client). `code` is e.g. ERR_USER_REVOKED. */
-  onRefusal?: (event: { user: string; reason: PasswordRefusal; code: string; failures?: number; revoked?: boolean }) => void;
+  onRefusal?: (event: { user: string; reason: PasswordRefusal; code: PasswordRefusalCode; failures?: number; revoked?: boolean }) => void;
 }
 
 export interface PasswordUser {
@@ -41,9 +41,12 @@ export interface PasswordUser {
   groups: string[];
 }
 
+/** BasicPassword's refusal codes (decision record `error.reason`, `onRefusal`; the client sees one generic 401). */
+export type PasswordRefusalCode = 'ERR_PASSWORD_REFUSED' | 'ERR_PASSWORD_MISSING_CREDENTIALS' | 'ERR_USER_REVOKED' | CredentialRefusalCode;
+
 export interface PasswordFailureInfo {
   /** `ERR_PASSWORD_REFUSED`, `ERR_USER_REVOKED` (revoked user) or `ERR_CREDENTIALS_TOO_LARGE` (for the decision record; never sent). */
-  code: string;
+  code: PasswordRefusalCode;
   message: string;
 }
 
@@ -72,7 +75,7 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
   const refused: PasswordFailureInfo = { code: 'ERR_PASSWORD_REFUSED', message: 'Invalid user ID or password' };
 
   type Outcome = { user: PasswordUser } | { user: false; challenge: string | PasswordFailureInfo };
-  const refuse = (user: string, reason: PasswordRefusal, code: string, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
+  const refuse = (user: string, reason: PasswordRefusal, code: PasswordRefusalCode, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
     options.onRefusal?.({ user, reason, code, ...extra });
     // No credentials: ask for them (a string challenge becomes WWW-Authenticate). Otherwise an object challenge,
     // which the stack keeps for the decision record (`error.reason`) and never sends: the client sees one 401 for

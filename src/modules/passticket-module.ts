@@ -19,7 +19,7 @@ import type { Request } from 'express';
 import type { Strategy } from 'passport';
 import { isRacfName } from '../passticket/ebcdic.js';
 import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
-import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type ReadCredentials } from './credentials.js';
+import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode, type ReadCredentials } from './credentials.js';
 
 export interface PassTicketStrategyOptions {
   /** The application name the PassTickets must be for (this service's APPLID); must have a profile. */
@@ -38,9 +38,12 @@ export interface PassTicketStrategyOptions {
   onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' }) => void;
 }
 
+/** The PassTicket module's refusal codes (every refusal reads `ERR_PASSTICKET_REFUSED`, whatever the reason). */
+export type PassTicketRefusalCode = 'ERR_PASSTICKET_REFUSED' | 'ERR_PASSTICKET_MISSING_CREDENTIALS' | CredentialRefusalCode;
+
 /** The `info` given to `fail()`. */
 export interface PassTicketFailureInfo {
-  code: 'ERR_PASSTICKET_REFUSED' | 'ERR_PASSTICKET_MISSING_CREDENTIALS' | 'ERR_CREDENTIALS_TOO_LARGE';
+  code: PassTicketRefusalCode;
   message: string;
 }
 
