@@ -143,7 +143,7 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
     create: (o, d) => createBasicPasswordStrategy({ ...(o as object), users: d.users, guard: d.guard }),
   },
   CreateTicket: {
-    optionKeys: ['lifetimeMinutes', 'secure', 'domain', 'persistent', 'authScheme', 'codePage'],
+    optionKeys: ['lifetimeMinutes', 'secure', 'domain', 'persistent', 'portalId', 'authScheme', 'codePage'],
     secretOptions: [],
     create: (o, d) => createCreateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
   },
