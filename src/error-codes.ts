@@ -12,6 +12,7 @@ import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+import type { WebError, WebErrorCode } from './web/errors.js';
 
 export type TicketStackErrorCode =
   | StackErrorCode
@@ -21,7 +22,8 @@ export type TicketStackErrorCode =
   | CicsConditionCode
   | StateErrorCode
   | UserStoreErrorCode
-  | SignOnErrorCode;
+  | SignOnErrorCode
+  | WebErrorCode;
 
 export type AnyTicketStackError =
   | StackError
@@ -31,4 +33,5 @@ export type AnyTicketStackError =
   | CicsCondition
   | StateError
   | UserStoreError
-  | SignOnError;
+  | SignOnError
+  | WebError;

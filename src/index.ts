@@ -134,3 +134,8 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+// Web pages: login form, inspector (issue 7).
+export { loginPage, inspector, listProtectedRoutes, safeReturnPath, WebError } from './web/index.js';
+export type { DecisionSource, InspectorOptions, LoginPageOptions, ProtectedRoute, WebErrorCode } from './web/index.js';
+export { POLICY_TEMPLATE } from './policy/index.js';
+export type { PolicyHandler } from './policy/index.js';

@@ -1,0 +1,48 @@
+/**
+ * Anti-CSRF tokens for the web pages' forms: the synchronizer-token pattern (OWASP CSRF Prevention Cheat Sheet).
+ *
+ * Why this design: the login page needs express-session anyway (the session is regenerated at login, Passport
+ * 0.7; ecosystem-notes.md §1.3), so the token lives in the session and needs no extra secret or cookie; with
+ * Redis sessions it works across instances. A login-CSRF attacker posts from another site without the victim's
+ * session, so the session holds no token and the POST is refused. The token is 32 random bytes, one per session;
+ * the login's session regeneration throws it away with the old session. Comparison is constant-time (both sides
+ * are hashed to the same length first, then `timingSafeEqual`).
+ *
+ * @module
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import type {} from 'express-session';
+
+/** The form field carrying the token. */
+export const CSRF_FIELD = '_csrf';
+const SESSION_KEY = 'ticketstackCsrf';
+
+type SessionData = Record<string, unknown>;
+
+function sessionOf(req: Request, where: string): SessionData {
+  const session = (req as { session?: unknown }).session;
+  if (session === null || typeof session !== 'object') {
+    throw new TypeError(`${where}: no session on the request; mount express-session (or createTicketStack's router) before it`);
+  }
+  return session as SessionData;
+}
+
+/** The session's anti-CSRF token, created on first use (which makes express-session save the session). */
+export function csrfToken(req: Request, where: string): string {
+  const session = sessionOf(req, where);
+  const existing = session[SESSION_KEY];
+  if (typeof existing === 'string' && existing.length >= 32) return existing;
+  const token = randomBytes(32).toString('base64url');
+  session[SESSION_KEY] = token;
+  return token;
+}
+
+/** True only when the submitted token equals the session's (constant-time). No session token: false. */
+export function csrfTokenMatches(req: Request, submitted: unknown, where: string): boolean {
+  const expected = sessionOf(req, where)[SESSION_KEY];
+  if (typeof expected !== 'string' || typeof submitted !== 'string' || submitted === '') return false;
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(submitted).digest();
+  return timingSafeEqual(a, b);
+}
