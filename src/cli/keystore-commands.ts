@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { Keystore, KeystoreError, type CertificateInfo, type KeyAlgorithm } from '../keystore/index.js';
-import { configureCommand, passphraseOption, PASSPHRASE_ENV, printJson, processIo, runAction, type CliIo } from './io.js';
+import { configureCommand, passphraseOption, PASSPHRASE_ENV, printJson, processIo, runAction, stylesOf, withExamples, withProgress, type CliIo } from './io.js';
 
 const describeCert = (cert: CertificateInfo) => ({
   subjectDn: cert.subjectDn,
@@ -35,8 +35,11 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
     `Manage a ticket keystore folder: own key pair and certificate (with SID and client), and trusted certificates with their ACL entries. The private key is encrypted when ${PASSPHRASE_ENV} is set.`,
   );
 
-  keystore
-    .command('init')
+  withExamples(
+    keystore.command('init'),
+    'ticketstack keystore init ./keystore --sid J2E --client 000',
+    `${PASSPHRASE_ENV}=... ticketstack keystore init ./keystore --sid J2E --client 000 --alg rsa --key-bits 3072`,
+  )
     .description('Create a keystore: generate a key pair and a self-signed certificate (valid until 2038-01-01 at most, SAP note 1055856)')
     .argument('<dir>', 'keystore folder (created if missing)')
     .requiredOption('--sid <sid>', 'own system ID, e.g. J2E')
@@ -51,27 +54,26 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
         if (opts.force !== true && (await Keystore.exists(dir))) {
           throw new KeystoreError('ERR_KEYSTORE_EXISTS', `${dir} already holds a keystore (use --force to replace it)`);
         }
-        if (io.stderrIsTTY && opts.json !== true) io.stderr(`generating a ${opts.alg.toUpperCase()} key pair…\n`);
-        const ks = await Keystore.generate({
+        const label = `generating a ${opts.alg.toUpperCase()}${opts.keyBits === undefined ? '' : `-${opts.keyBits}`} key pair and certificate`;
+        const ks = await withProgress(io, label, () => Keystore.generate({
           sid: opts.sid,
           client: opts.client,
           alg: opts.alg,
           ...(opts.keyBits === undefined ? {} : { keyBits: opts.keyBits }),
           ...(opts.subject === undefined ? {} : { subjectDn: opts.subject }),
-        });
+        }));
         const pass = passphraseOption(io);
         await ks.save(dir, pass);
         if (opts.json === true) {
           printJson(io, { ok: true, dir, sid: ks.own.sid, client: ks.own.client, encrypted: pass.passphrase !== undefined, certificate: describeCert(ks.own.certificate) });
         } else {
-          io.stdout(`created keystore ${dir} for ${ks.own.sid}/${ks.own.client}${pass.passphrase === undefined ? '' : ' (private key encrypted)'}\n${certLines(ks.own.certificate)}`);
+          io.stdout(`${stylesOf(io).out.ok('created')} keystore ${dir} for ${ks.own.sid}/${ks.own.client}${pass.passphrase === undefined ? '' : ' (private key encrypted)'}\n${certLines(ks.own.certificate)}`);
           io.stdout(`next: "ticketstack keystore export ${dir}" and import the certificate in STRUSTSSO2 with an ACL entry for ${ks.own.sid}/${ks.own.client}\n`);
         }
       }),
     );
 
-  keystore
-    .command('export')
+  withExamples(keystore.command('export'), 'ticketstack keystore export ./keystore > J2E.crt.pem', 'ticketstack keystore export ./keystore --out J2E.crt.pem')
     .description("Print the own certificate as PEM, for import into SAP (STRUSTSSO2 → certificate list, then an ACL entry for this SID and client)")
     .argument('<dir>', 'keystore folder')
     .option('--out <file>', 'write the PEM to a file instead of stdout')
@@ -87,8 +89,11 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
       }),
     );
 
-  keystore
-    .command('import')
+  withExamples(
+    keystore.command('import'),
+    'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 100',
+    'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 200 --name ERP-200',
+  )
     .description("Trust a certificate (PEM or DER, e.g. exported from SAP's STRUSTSSO2) for tickets issued by SID/client: adds an ACL entry")
     .argument('<dir>', 'keystore folder')
     .argument('<cert>', 'certificate file, PEM or DER')
@@ -120,8 +125,7 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
       }),
     );
 
-  keystore
-    .command('list')
+  withExamples(keystore.command('list'), 'ticketstack keystore list ./keystore', 'ticketstack keystore list ./keystore --json')
     .description('Show the own identity and every trusted certificate with its ACL entry')
     .argument('<dir>', 'keystore folder')
     .option('--json', 'print JSON')
@@ -139,8 +143,7 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
       }),
     );
 
-  keystore
-    .command('remove')
+  withExamples(keystore.command('remove'), 'ticketstack keystore remove ./keystore ERP-100')
     .description('Remove a trusted entry (its ACL entry and certificate file)')
     .argument('<dir>', 'keystore folder')
     .argument('<name>', 'entry name, as `keystore list` shows it')
