@@ -56,7 +56,7 @@ describe('editing a template on the inspector', () => {
     expect(version(p, 'basic')).toBeGreaterThan(before!);
     expect(await challenge()).toBe('Basic realm="Orders", charset="UTF-8"');
     expect((await request(p.app).get('/orders').set('Authorization', basicAuth('bob', 'battery staple'))).body).toEqual({ user: 'bob' });
-    const after = await request(p.app).get(res.headers.location).set('Cookie', p.jar.header());
+    const after = await request(p.app).get(res.headers.location!).set('Cookie', p.jar.header());
     expect(after.text).toContain('<p class="alert ok" role="status">Template <strong>basic</strong> saved; it applies from the next request.</p>');
     expect(after.text).toContain('&quot;realm&quot;: &quot;Orders&quot;');
   });

@@ -44,7 +44,7 @@ describe('the login form page', () => {
     const failed = await logIn(app, jar, 'alice', 'wrong');
     expect(failed.status).toBe(302);
     expect(failed.headers.location).toBe('/login?error=1');
-    const page = await request(app).get(failed.headers.location).set('Cookie', jar.header());
+    const page = await request(app).get(failed.headers.location!).set('Cookie', jar.header());
     expect(page.text).toContain('<p id="login-error" class="alert error" role="alert">Sign-in failed. Check your user ID and password, then try again.</p>');
     expect(page.text.match(/aria-invalid="true" aria-describedby="login-error"/g)).toHaveLength(2);
     expect(page.headers['cache-control']).toBe('no-store');

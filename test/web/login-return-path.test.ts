@@ -78,7 +78,7 @@ describe('the return URL after login', () => {
     const jar = new Jar();
     const failed = await logIn(app, jar, 'alice', 'wrong', { returnTo: '/inspector' });
     expect(failed.headers.location).toBe('/login?error=1');
-    const again = await request(app).get(failed.headers.location).set('Cookie', jar.header());
+    const again = await request(app).get(failed.headers.location!).set('Cookie', jar.header());
     jar.take(again);
     expect(formFields(again.text).returnTo).toBe('/inspector');
     const ok = await request(app).post('/login').set('Cookie', jar.header()).type('form')
