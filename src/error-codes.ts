@@ -6,6 +6,7 @@
  * @module
  */
 import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
+import type { HttpErrorCode } from './config/error-handler.js';
 import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
 import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
 import type { StackError, StackErrorCode } from './stack/errors.js';
@@ -23,7 +24,9 @@ export type TicketStackErrorCode =
   | StateErrorCode
   | UserStoreErrorCode
   | SignOnErrorCode
-  | WebErrorCode;
+  | WebErrorCode
+  /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
+  | HttpErrorCode;
 
 export type AnyTicketStackError =
   | StackError

@@ -134,6 +134,14 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+export { createTicketStack } from './config/create-ticket-stack.js';
+export type { TicketStack, TicketStackServices } from './config/create-ticket-stack.js';
+export type { KeystoreConfig, SessionConfig, SessionCookieConfig, StateConfig, TicketStackConfig, UsersConfig } from './config/options.js';
+export { errorHandler } from './config/error-handler.js';
+export type { ErrorHandlerOptions, HttpErrorCode } from './config/error-handler.js';
+export { DecisionLog } from './config/decision-log.js';
+export type { DecisionEvent, HttpErrorEvent, KeystoreCreatedEvent, TicketStackEvent } from './config/events.js';
+export type { UserStoreEvent } from './users/postgres-user-store.js';
 // Web pages: login form, inspector (issue 7).
 export { loginPage, inspector, listProtectedRoutes, safeReturnPath, WebError } from './web/index.js';
 export type { DecisionSource, InspectorOptions, LoginPageOptions, ProtectedRoute, WebErrorCode } from './web/index.js';

@@ -40,10 +40,17 @@ export interface PostgresUserStoreOptions {
   hashParams?: ScryptParams;
   /** Most connections of the pool this store creates (default 10). */
   maxConnections?: number;
+  /** Receives `users.unavailable` / `users.recovered`, once per transition (default: none). */
+  onEvent?: (event: UserStoreEvent) => void;
 }
 
+/** A log event: PostgreSQL became unreachable, or is back. Never contains the connection string. */
+export type UserStoreEvent =
+  | { type: 'users.unavailable'; store: 'postgres'; operation: string; reason: string }
+  | { type: 'users.recovered'; store: 'postgres' };
+
 const WHERE = 'PostgresUserStore';
-const OPTION_KEYS = ['connectionString', 'pool', 'schema', 'queryTimeoutMs', 'hashParams', 'maxConnections'];
+const OPTION_KEYS = ['connectionString', 'pool', 'schema', 'queryTimeoutMs', 'hashParams', 'maxConnections', 'onEvent'];
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Bumped when the table changes; `migrate()` brings older schemas up to it. */
 export const POSTGRES_SCHEMA_VERSION = 1;
@@ -65,6 +72,8 @@ export class PostgresUserStore implements UserStore {
   readonly #connectionString: string | undefined;
   readonly #owned: boolean;
   readonly #maxConnections: number;
+  readonly #onEvent: ((event: UserStoreEvent) => void) | undefined;
+  #available = true;
   #pool: PgPoolLike | undefined;
   #poolPromise: Promise<PgPoolLike> | undefined;
 
@@ -73,7 +82,7 @@ export class PostgresUserStore implements UserStore {
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
     }
-    const { connectionString, pool, schema = 'ticketstack', queryTimeoutMs = 2000, hashParams = DEFAULT_SCRYPT_PARAMS, maxConnections = 10 } = options;
+    const { connectionString, pool, schema = 'ticketstack', queryTimeoutMs = 2000, hashParams = DEFAULT_SCRYPT_PARAMS, maxConnections = 10, onEvent } = options;
     if ((connectionString === undefined) === (pool === undefined)) {
       throw new TypeError(`${WHERE}: give exactly one of the options "connectionString" and "pool"`);
     }
@@ -89,6 +98,8 @@ export class PostgresUserStore implements UserStore {
     if (!Number.isSafeInteger(queryTimeoutMs) || queryTimeoutMs < 1) throw new TypeError(`${WHERE}: queryTimeoutMs must be a positive integer (milliseconds)`);
     if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) throw new TypeError(`${WHERE}: maxConnections must be a positive integer`);
     assertScryptParams(WHERE, hashParams);
+    if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError(`${WHERE}: onEvent must be a function`);
+    this.#onEvent = onEvent;
     this.#connectionString = connectionString;
     this.#pool = pool;
     this.#owned = pool === undefined;
@@ -224,9 +235,25 @@ export class PostgresUserStore implements UserStore {
   async #query(operation: string, text: string, values: unknown[]): Promise<{ rows: any[]; rowCount: number | null }> {
     try {
       const pool = await this.#getPool();
-      return await this.#bounded(pool.query(text, values), operation);
+      const result = await this.#bounded(pool.query(text, values), operation);
+      this.#setAvailable(true, operation);
+      return result;
     } catch (err) {
       throw this.#translate(err, operation);
+    }
+  }
+
+  /** Emits one event per transition between reachable and unreachable. */
+  #setAvailable(available: boolean, operation: string, reason = ''): void {
+    if (available === this.#available) return;
+    this.#available = available;
+    const event: UserStoreEvent = available
+      ? { type: 'users.recovered', store: 'postgres' }
+      : { type: 'users.unavailable', store: 'postgres', operation, reason };
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // a logger must not change a decision
     }
   }
 
@@ -275,6 +302,7 @@ export class PostgresUserStore implements UserStore {
     }
     if (sqlState === '23505') return new UserStoreError('ERR_USER_EXISTS', 'a user with this id exists', { cause: err });
     const reason = err instanceof QueryTimeout ? `no answer within ${this.#timeoutMs} ms` : describe(err);
+    this.#setAvailable(false, operation, reason);
     return new UserStoreError('ERR_USER_STORE_UNAVAILABLE', `PostgreSQL user store unavailable (${operation}: ${reason})`, { cause: err });
   }
 }
