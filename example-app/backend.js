@@ -2,10 +2,12 @@
 // browser: its keystore trusts the portal's certificate (imported at first start, like STRUSTSSO2's "Add to ACL"),
 // and a browser without a ticket is sent to the portal's login page. It also serves
 //   GET /api/report   for the portal's server-to-server calls, with an assertion ticket (header MYSAPSSO2), and
-//   GET /cics/whoami  a PassTicket sign-on (HTTP Basic with the user ID and a PassTicket for CICSAPP1).
+//   GET /cics/whoami  a PassTicket sign-on (HTTP Basic with the user ID and a PassTicket for CICSAPP1), and
+//   /inspector        its own inspector (the demo users exist here too, with unknown passwords).
 import { join } from 'node:path';
 import express from 'express';
-import { createTicketStack, defineApplication } from 'ticketstack';
+import { createTicketStack, defineApplication, inspector } from 'ticketstack';
+import { ensureDemoUsers } from './demo-data.js';
 import { escapeHtml, sendPage } from './pages.js';
 
 export const BACKEND = { sid: 'BCK', client: '100' };
@@ -42,6 +44,9 @@ export async function createBackend(options) {
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
 
+  // The users this system knows (its RACF, so to speak): a PassTicket signs on only a known, unrevoked user.
+  await ensureDemoUsers(sso.users);
+
   // Trust the portal: import its certificate with an ACL entry for its SID and client, once.
   const trusted = sso.keystore.trusted.some((e) => e.acl.sid === options.portal.sid && e.acl.client === options.portal.client);
   if (!trusted) {
@@ -52,6 +57,7 @@ export async function createBackend(options) {
   const app = express();
   app.disable('x-powered-by');
   app.use(sso.router);
+  app.use('/inspector', inspector({ policies: sso.policies, template: 'backend_page', users: sso.users, decisions: sso.decisions, title: 'Backend inspector' }));
 
   app.get('/', sso.protect('backend_page'), (req, res) => {
     const u = req.user;

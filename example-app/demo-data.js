@@ -28,9 +28,14 @@ export async function loadDemoSecrets(dataDir) {
   return { ...secrets, created: true };
 }
 
-/** Creates the demo users in the portal's user store when missing (the store is a file next to the secrets). */
+/**
+ * Creates the demo users in an app's user store when missing (the store is a file next to the secrets). Without
+ * `passwords` they get a random password nobody knows: the backend signs nobody on with a password, but a
+ * PassTicket sign-on needs the user to exist there, as in RACF.
+ */
 export async function ensureDemoUsers(users, passwords) {
   for (const u of DEMO_USERS) {
-    if ((await users.findUser(u.id)) === null) await users.createUser({ id: u.id, password: passwords[u.id], groups: u.groups });
+    if ((await users.findUser(u.id)) !== null) continue;
+    await users.createUser({ id: u.id, password: passwords?.[u.id] ?? randomBytes(32).toString('base64url'), groups: u.groups });
   }
 }

@@ -4,6 +4,7 @@
 //
 // Environment: PORTAL_PORT (default 3000), BACKEND_PORT (3001), EXAMPLE_DATA_DIR (example-app/.data),
 // EXAMPLE_QUIET=1 (no line per login decision).
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startExample } from './example.js';
 
@@ -16,8 +17,10 @@ const port = (name, dflt) => {
 };
 
 const quiet = process.env.EXAMPLE_QUIET === '1';
+const dataDir = process.env.EXAMPLE_DATA_DIR || fileURLToPath(new URL('./.data/', import.meta.url));
+const shownDir = relative(process.cwd(), dataDir) || '.';
 const example = await startExample({
-  dataDir: process.env.EXAMPLE_DATA_DIR || fileURLToPath(new URL('./.data/', import.meta.url)),
+  dataDir,
   portalPort: port('PORTAL_PORT', 3000),
   backendPort: port('BACKEND_PORT', 3001),
   onEvent: (app, event) => {
@@ -30,13 +33,13 @@ const example = await startExample({
 
 const width = Math.max(...example.users.map((u) => u.id.length));
 console.log(`
-ticketstack example${example.firstStart ? ' (first start: keystores, demo users and passwords created under example-app/.data/)' : ''}
+ticketstack example${example.firstStart ? ` (first start: keystores, demo users and their passwords created in ${shownDir}/)` : ''}
 
-  Portal:   ${example.portalUrl}/            sign in here
-  Backend:  ${example.backendUrl}/            accepts the portal's logon tickets
-  Inspector: ${example.portalUrl}/inspector   (administrators)
+  Portal:     ${example.portalUrl}/   sign in here
+  Backend:    ${example.backendUrl}/   accepts the portal's logon tickets, asks no password
+  Inspector:  ${example.portalUrl}/inspector and ${example.backendUrl}/inspector   routes, templates, last decisions (administrators)
 
-  DEMO users (random passwords of this checkout, kept in example-app/.data/demo-secrets.json):
+  DEMO users, random passwords of this checkout (kept in ${shownDir}/demo-secrets.json):
 ${example.users.map((u) => `    ${u.id.padEnd(width)}  ${u.password}   ${u.note}`).join('\n')}
 
   Ctrl-C stops both apps.

@@ -41,6 +41,7 @@ button { margin-top: 1.25rem; padding: .6rem 1.2rem; font: inherit; font-weight:
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); }
+caption { text-align: left; padding: .25rem 0; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88rem; }
 pre { margin: 0; white-space: pre-wrap; word-break: break-word; }
 section.template { border: 1px solid var(--line); border-radius: 6px; padding: .25rem 1rem 1rem; margin: 1rem 0; }

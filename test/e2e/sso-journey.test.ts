@@ -69,7 +69,11 @@ describe.skipIf(availability.status === 'skip')('single sign-on in a real browse
     await page.waitForURL(`${example.backendUrl}/`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Hello alice');
     await expect(page.locator('main').textContent()).resolves.toContain('issued by POR/000');
-    await page.goBack();
+    // The backend's own inspector: its templates (assertion ticket, PassTicket) and its decisions.
+    await page.goto(`${example.backendUrl}/inspector`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Backend inspector');
+    await expect(page.locator('#template-cics_passticket').textContent()).resolves.toContain('PassTicket');
+    await page.goto(`${example.portalUrl}/`);
   }, 60_000);
 
   it('the portal calls the backend server to server with an assertion ticket', async () => {
@@ -85,7 +89,7 @@ describe.skipIf(availability.status === 'skip')('single sign-on in a real browse
     const signOn = () => fetch(`${example.backendUrl}/cics/whoami`, { headers: { Authorization: `Basic ${Buffer.from(`ALICE:${passticket}`).toString('base64')}`, Accept: 'application/json' } });
     const first = await signOn();
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ application: 'CICSAPP1', user: 'ALICE', authMethod: 'passticket' });
+    expect(await first.json()).toEqual({ application: 'CICSAPP1', user: 'alice', authMethod: 'passticket' });
     expect((await signOn()).status).toBe(401); // replay protection: one use
   }, 60_000);
 
