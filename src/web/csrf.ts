@@ -13,6 +13,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type {} from 'express-session';
+import { StateError } from '../state/errors.js';
 
 /** The form field carrying the token. */
 export const CSRF_FIELD = '_csrf';
@@ -20,10 +21,18 @@ const SESSION_KEY = 'ticketstackCsrf';
 
 type SessionData = Record<string, unknown>;
 
+/**
+ * The request's session. None: express-session skipped the request because its store is down (or it is not
+ * mounted at all): fail closed with 503 `ERR_STATE_UNAVAILABLE`, as a login needs the session.
+ */
 function sessionOf(req: Request, where: string): SessionData {
   const session = (req as { session?: unknown }).session;
   if (session === null || typeof session !== 'object') {
-    throw new TypeError(`${where}: no session on the request; mount express-session (or createTicketStack's router) before it`);
+    throw new StateError(
+      'ERR_STATE_UNAVAILABLE',
+      `${where}: no session on the request: the session store is unavailable, or express-session (createTicketStack's router) is not mounted before this page`,
+      { status: 503 },
+    );
   }
   return session as SessionData;
 }

@@ -269,7 +269,7 @@ function renderPage(
   model: Snapshot,
   state: { saved?: string | undefined; failed?: { origin: string; text: string; message: string } },
 ): string {
-  const token = csrfToken(req, WHERE);
+  const token = opts.allowEdit ? csrfToken(req, WHERE) : ''; // read-only pages need no session
   const base = req.baseUrl;
   const byName = new Map(model.templates.templates.map((t) => [t.name, t]));
   const usedBy = new Map<string, number>();
