@@ -145,6 +145,7 @@ export async function createTicketStack(config: TicketStackConfig): Promise<Tick
           prefix: c.session.prefix,
           ttlSeconds: c.session.ttlSeconds,
           commandTimeoutMs: c.session.commandTimeoutMs,
+          ...storeEvents,
         });
         closers.push(() => redisSessions!.close());
         sessionStore = redisSessions;

@@ -322,7 +322,10 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
 
   // policies
   if (templates !== undefined && !Array.isArray(templates)) throw invalid('templates', 'must be an array of templates');
-  if (moduleFactories !== undefined) section('moduleFactories', moduleFactories, Object.keys(moduleFactories as object));
+  // Their entries are checked by createPolicies, which names the module.
+  if (moduleFactories !== undefined && (moduleFactories === null || typeof moduleFactories !== 'object' || Array.isArray(moduleFactories))) {
+    throw invalid('moduleFactories', 'must be an object of module name to factory');
+  }
   const st = stackOptions === undefined ? {} : section('stackOptions', stackOptions, STACK_OPTION_KEYS);
   const { onDecision, ...restStackOptions } = st as Omit<LoginStackOptions, 'passport' | 'name'>;
   if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('stackOptions.onDecision', 'must be a function');

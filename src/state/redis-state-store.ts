@@ -36,10 +36,13 @@ export interface RedisClientLike {
   destroy?(): unknown;
 }
 
-/** A log event: emitted when Redis becomes unavailable and when it is back. Never contains the URL. */
+/**
+ * A log event: emitted when Redis becomes unavailable and when it is back, once per transition. Never contains
+ * the URL. `store` is `'redis'` for this state store, `'redis-sessions'` for `createSessionStore`'s client.
+ */
 export type StateEvent =
-  | { type: 'state.unavailable'; store: 'redis'; operation: string; reason: string }
-  | { type: 'state.recovered'; store: 'redis' };
+  | { type: 'state.unavailable'; store: 'redis' | 'redis-sessions'; operation: string; reason: string }
+  | { type: 'state.recovered'; store: 'redis' | 'redis-sessions' };
 
 export interface RedisStateStoreOptions {
   /** `redis://[[user]:password@]host:port[/db]` or `rediss://…`. Exactly one of `url` and `client`. */

@@ -10,6 +10,11 @@ import { createTicketStack, type TicketStack } from '../../src/config/create-tic
 import type { TicketStackEvent } from '../../src/config/events.js';
 import type { TicketStackConfig } from '../../src/config/options.js';
 import { Keystore } from '../../src/keystore/index.js';
+import { PassTicketGenerator } from '../../src/passticket/generator.js';
+import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
+import type { Template } from '../../src/policy/template.js';
+import { MemoryStateStore } from '../../src/state/memory-state-store.js';
+import { assertPostgresReachable, assertRedisReachable, uniqueSuffix } from '../support/services.js';
 
 export const TEST_HASH_PARAMS = { ln: 4, r: 8, p: 1 };
 export const SESSION_SECRET = 'deployment-test-session-secret-0123456789abcdef';
@@ -128,4 +133,114 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_0
     if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Two or more instances of one application on the shared Redis and PostgreSQL, under this test file's own key
+ * prefix and schema (so files run in parallel), and the cleanup of all of it.
+ */
+export class Deployment {
+  readonly prefix: string;
+  readonly schema: string;
+  readonly #instances: Instance[] = [];
+
+  private constructor(
+    readonly redisUrl: string,
+    readonly databaseUrl: string,
+  ) {
+    const suffix = uniqueSuffix();
+    this.prefix = `ticketstack_test_${suffix}:`;
+    this.schema = `ticketstack_test_${suffix}`;
+  }
+
+  /** Fails clearly (naming the variable) unless both services answer. */
+  static async open(redisUrl: string, databaseUrl: string): Promise<Deployment> {
+    await assertRedisReachable(redisUrl);
+    await assertPostgresReachable(databaseUrl);
+    return new Deployment(redisUrl, databaseUrl);
+  }
+
+  /**
+   * Instances A and B with the same keystore, Redis prefix and user schema (`shared: false`: each with its own
+   * memory state instead, the control). `session: false` unless `config` says otherwise.
+   */
+  async pair(
+    config: Omit<TicketStackConfig, 'onEvent' | 'redisUrl' | 'databaseUrl' | 'state' | 'users'>,
+    mount: (app: Express, sso: TicketStack, name: string) => void,
+    { shared = true } = {},
+  ): Promise<[Instance, Instance]> {
+    const started = await Promise.all(
+      ['A', 'B'].map((name) =>
+        startInstance(
+          name,
+          {
+            session: false,
+            ...config,
+            redisUrl: shared ? this.redisUrl : false,
+            databaseUrl: this.databaseUrl,
+            state: { prefix: this.prefix },
+            users: { schema: this.schema, migrate: true, hashParams: TEST_HASH_PARAMS },
+          },
+          (app, sso) => mount(app, sso, name),
+        ),
+      ),
+    );
+    this.#instances.push(...started);
+    return started as [Instance, Instance];
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.#instances.map((i) => i.close()));
+    await deleteRedisKeys(this.redisUrl, this.prefix);
+    await dropSchema(this.databaseUrl, this.schema);
+  }
+}
+
+/** RACF application CICSAPP1 (legacy algorithm, replay protection on), its template, and a generating side. */
+export class PassTicketFixture {
+  readonly profiles = new PassTicketProfiles({
+    applications: [defineApplication({ name: 'CICSAPP1', key: 'E001193519561977', algorithm: 'legacy', generators: { users: ['*'] } })],
+  });
+  /** A template of one PassTicket module for CICSAPP1. */
+  readonly template: Template = { name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] };
+  // The generating side (a portal or a CICS region) keeps its own state: it only hands out distinct seconds.
+  readonly #state = new MemoryStateStore();
+  readonly #generator = new PassTicketGenerator({ profiles: this.profiles, state: this.#state });
+
+  /** The `createTicketStack` options that enable the PassTicket module with the template. */
+  get config(): Pick<TicketStackConfig, 'passTickets' | 'templates'> {
+    return { passTickets: { profiles: this.profiles }, templates: [this.template] };
+  }
+
+  async ticketFor(user: string): Promise<string> {
+    return (await this.#generator.generate({ user, application: 'CICSAPP1' })).ticket;
+  }
+
+  close(): Promise<void> {
+    return this.#state.close();
+  }
+}
+
+/**
+ * One instance with a route for each kind of decision: `/cics` (PassTicket), `/assertion` (one-time assertion
+ * ticket), `/orders` (the `ticket` template) and `/api` (`basic`). Users alice ("correct horse") and CICSUSR
+ * exist; alice's first password login on `/orders` issued the logon ticket returned as `ticketCookie`.
+ */
+export async function startEveryRouteApp(
+  config: Omit<TicketStackConfig, 'onEvent' | 'passTickets' | 'templates' | 'session'>,
+  passTickets: PassTicketFixture,
+): Promise<{ app: Instance; ticketCookie: string }> {
+  const app = await startInstance('A', { ...config, ...passTickets.config, session: false }, (a, sso) => {
+    a.get('/cics', sso.protect('passticket'), whoami('A'));
+    a.get('/assertion', sso.protect('evaluate_assertion_ticket'), whoami('A'));
+    a.get('/orders', sso.protect('ticket'), whoami('A'));
+    a.get('/api', sso.protect('basic'), whoami('A'));
+  });
+  await app.sso.users.createUser({ id: 'alice', password: 'correct horse' });
+  await app.sso.users.createUser({ id: 'CICSUSR', password: 'not-used-here' });
+  // A first login with the password issues the logon ticket (CreateTicket), used by /orders from then on.
+  const first = await call(app, '/orders', { headers: basic('alice', 'correct horse') });
+  const ticketCookie = first.headers.getSetCookie().find((c) => c.startsWith('MYSAPSSO2='))?.split(';')[0];
+  if (first.status !== 200 || ticketCookie === undefined) throw new Error(`the first login answered ${first.status} without a ticket`);
+  return { app, ticketCookie };
 }

@@ -1,15 +1,18 @@
 /**
  * Acceptance (issue "several instances" item 4): PostgreSQL unreachable under a running app. Password logins
- * answer 503 `ERR_USER_STORE_UNAVAILABLE` within the configured timeout (never 401, never a count toward REVOKE),
- * a logon-ticket check keeps working, one `users.unavailable` event is logged, and logins succeed again when
- * the database is back, without a restart. A cuttable TCP proxy in front of the real PostgreSQL stands in for
+ * and PassTicket sign-ons answer 503 `ERR_USER_STORE_UNAVAILABLE` within the configured timeout (never 401, never
+ * a count toward REVOKE, the PassTicket not consumed); a logon-ticket check and an assertion ticket, which need no
+ * user store, keep working; one `users.unavailable` event is logged; and logins succeed again when the database
+ * is back, without a restart. A cuttable TCP proxy in front of the real PostgreSQL stands in for
  * the outage (the shared server is never stopped).
  */
 import { URL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Keystore } from '../../src/keystore/index.js';
+import { issueAssertionTicket } from '../../src/ticket/index.js';
 import { assertPostgresReachable, databaseUrl, uniqueSuffix } from '../support/services.js';
 import { CuttableTcpProxy } from '../support/tcp-proxy.js';
-import { basic, call, dropSchema, eventually, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Answer, type Instance } from './harness.js';
+import { basic, call, dropSchema, eventually, PassTicketFixture, portalAndErp, startEveryRouteApp, TEST_HASH_PARAMS, type Answer, type Instance } from './harness.js';
 
 const TIMEOUT_MS = 500;
 /** Generous: a hang detector, not a benchmark. */
@@ -21,6 +24,9 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
   let proxy: CuttableTcpProxy;
   let app: Instance;
   let ticketCookie: string;
+  let portal: Keystore;
+  let erp: Keystore;
+  const passTickets = new PassTicketFixture();
   const right = basic('alice', 'correct horse');
   const wrong = basic('alice', 'wrong horse');
   const expectFailedClosed = (answer: Answer): void => {
@@ -35,29 +41,21 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     const target = new URL(database!);
     proxy = await CuttableTcpProxy.start(Number(target.port || 5432), target.hostname);
     target.host = `127.0.0.1:${proxy.port}`;
-    const { erp } = await portalAndErp();
-    app = await startInstance(
-      'A',
+    ({ portal, erp } = await portalAndErp());
+    ({ app, ticketCookie } = await startEveryRouteApp(
       {
         keystore: erp,
         redisUrl: false,
         databaseUrl: target.toString(),
         users: { schema, migrate: true, queryTimeoutMs: TIMEOUT_MS, hashParams: TEST_HASH_PARAMS },
-        session: false,
       },
-      (a, sso) => {
-        a.get('/api', sso.protect('basic'), whoami('A'));
-        a.get('/orders', sso.protect('ticket'), whoami('A'));
-      },
-    );
-    await app.sso.users.createUser({ id: 'alice', password: 'correct horse' });
-    const first = await call(app, '/orders', { headers: right });
-    expect(first.status).toBe(200);
-    ticketCookie = first.headers.getSetCookie().find((c) => c.startsWith('MYSAPSSO2='))!.split(';')[0]!;
+      passTickets,
+    ));
   });
   afterAll(async () => {
     await app?.close();
     await proxy?.close();
+    await passTickets.close();
     await dropSchema(database!, schema);
   });
 
@@ -71,6 +69,12 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     const orders = await call(app, '/orders', { headers: { cookie: ticketCookie } });
     expect(orders.status).toBe(200);
     expect(orders.body?.user).toMatchObject({ id: 'alice', authMethod: 'logon-ticket' });
+    // An assertion ticket needs no user store (its one-time marker is on the state store).
+    const assertion = issueAssertionTicket({ keystore: portal, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100' }).text;
+    expect((await call(app, '/assertion', { headers: { MYSAPSSO2: assertion } })).status).toBe(200);
+    // A PassTicket sign-on looks the user up: 503, and the ticket is not consumed.
+    const passTicket = await passTickets.ticketFor('CICSUSR');
+    expectFailedClosed(await call(app, '/cics', { headers: basic('CICSUSR', passTicket) }));
     // The wrong password could not be checked, so it was not counted toward REVOKE(n).
     expect(await app.sso.guard.failures('alice')).toBe(0);
     expect(userEvents()).toEqual(['users.unavailable']);
@@ -80,6 +84,7 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     expect(userEvents()).toEqual(['users.unavailable', 'users.recovered']);
     expect((await call(app, '/api', { headers: wrong })).status).toBe(401);
     expect(await app.sso.guard.failures('alice')).toBe(1);
+    expect((await call(app, '/cics', { headers: basic('CICSUSR', passTicket) })).status).toBe(200);
   });
 
   it('hung (nothing answers): 503 within the timeout instead of hanging; restored: works again', async () => {

@@ -1,8 +1,8 @@
 /**
  * Acceptance (issue "several instances" item 4): Redis stopped under a running app. One-time decisions answer
  * 503 `ERR_STATE_UNAVAILABLE` within the configured timeout (plus a generous margin: a hang detector, not a
- * benchmark); a logon-ticket check that needs no shared state keeps working; password logins, whose failure
- * counter is shared, fail closed too; nothing is accepted twice after Redis returns, nothing tried during the
+ * benchmark): assertion tickets and PassTickets (one use only), and password logins, whose failure counter is
+ * shared; a logon-ticket check that needs no shared state keeps working; nothing is accepted twice after Redis returns, nothing tried during the
  * outage was consumed or counted; and requests succeed again without a restart. A throwaway redis-server with
  * an append-only file stands in for production's persistent Redis; the shared Redis is never touched.
  */
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
 import { issueAssertionTicket } from '../../src/ticket/index.js';
 import { redisUrl, ThrowawayRedis } from '../support/services.js';
-import { basic, call, eventually, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Answer, type Instance } from './harness.js';
+import { basic, call, eventually, PassTicketFixture, portalAndErp, startEveryRouteApp, TEST_HASH_PARAMS, type Answer, type Instance } from './harness.js';
 
 const TIMEOUT_MS = 500;
 /** Generous: the machine is shared; this only has to tell "bounded" from "hangs". */
@@ -28,6 +28,7 @@ describe.skipIf(gate === undefined)('Redis stopped under a running app', () => {
   let portal: Keystore;
   let app: Instance;
   let ticketCookie: string;
+  const passTickets = new PassTicketFixture();
   let n = 0;
   const assertion = (): string => issueAssertionTicket({ keystore: portal, user: `USER${n++}`, recipientSid: 'ERP', recipientClient: '100' }).text;
   const withTicket = (text: string) => ({ headers: { MYSAPSSO2: text } });
@@ -46,32 +47,22 @@ describe.skipIf(gate === undefined)('Redis stopped under a running app', () => {
     redis = await ThrowawayRedis.start({ persistent: true });
     let erp: Keystore;
     ({ portal, erp } = await portalAndErp());
-    app = await startInstance(
-      'A',
+    ({ app, ticketCookie } = await startEveryRouteApp(
       {
         keystore: erp,
         redisUrl: redis.url,
         databaseUrl: false,
         state: { commandTimeoutMs: TIMEOUT_MS },
         users: { path: join(dir, 'users.json'), hashParams: TEST_HASH_PARAMS },
-        session: false,
       },
-      (a, sso) => {
-        a.get('/assertion', sso.protect('evaluate_assertion_ticket'), whoami('A'));
-        a.get('/orders', sso.protect('ticket'), whoami('A'));
-        a.get('/api', sso.protect('basic'), whoami('A'));
-      },
-    );
-    await app.sso.users.createUser({ id: 'alice', password: 'correct horse' });
-    // A first login with the password issues the logon ticket (CreateTicket), used by /orders from then on.
-    const first = await call(app, '/orders', { headers: basic('alice', 'correct horse') });
-    expect(first.status).toBe(200);
-    ticketCookie = first.headers.getSetCookie().find((c) => c.startsWith('MYSAPSSO2='))!.split(';')[0]!;
+      passTickets,
+    ));
   });
   afterAll(async () => {
     process.off('warning', onWarning);
     await app?.close();
     await redis?.dispose();
+    await passTickets.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -92,6 +83,9 @@ describe.skipIf(gate === undefined)('Redis stopped under a running app', () => {
     // Password logins count failures on Redis: they fail closed instead of skipping the count.
     expectFailedClosed(await call(app, '/api', { headers: basic('alice', 'correct horse') }));
     expectFailedClosed(await call(app, '/api', { headers: basic('alice', 'wrong horse') }));
+    // A PassTicket sign-on needs its replay marker: 503, and the ticket stays usable.
+    const passTicket = await passTickets.ticketFor('CICSUSR');
+    expectFailedClosed(await call(app, '/cics', { headers: basic('CICSUSR', passTicket) }));
     expect(stateEvents()).toEqual(['state.unavailable']);
 
     await redis.start();
@@ -103,6 +97,8 @@ describe.skipIf(gate === undefined)('Redis stopped under a running app', () => {
     expect((await call(app, '/assertion', withTicket(triedDuring))).status).toBe(401);
     // Accepted before the outage: still used (the marker survived the restart).
     expect((await call(app, '/assertion', withTicket(usedBefore))).status).toBe(401);
+    expect((await call(app, '/cics', { headers: basic('CICSUSR', passTicket) })).status).toBe(200);
+    expect((await call(app, '/cics', { headers: basic('CICSUSR', passTicket) })).status).toBe(401);
     // The wrong password sent during the outage was not counted; a new one counts from zero.
     expect(await app.sso.guard.failures('alice')).toBe(0);
     expect((await call(app, '/api', { headers: basic('alice', 'wrong horse') })).status).toBe(401);
@@ -127,7 +123,7 @@ describe.skipIf(gate === undefined)('Redis stopped under a running app', () => {
 
   it('every outage answer reached the log as an http.error event with the code, never with a ticket', () => {
     const errors = app.events.filter((e) => e.type === 'http.error');
-    expect(errors.length).toBeGreaterThanOrEqual(26);
+    expect(errors.length).toBeGreaterThanOrEqual(27);
     expect(new Set(errors.map((e) => e.type === 'http.error' && `${e.status} ${e.code}`))).toEqual(new Set(['503 ERR_STATE_UNAVAILABLE']));
     expect(JSON.stringify(app.events)).not.toMatch(/MYSAPSSO2=|horse/);
     // A burst of requests during the outage waits on one 'ready' listener, not one per request.

@@ -62,5 +62,10 @@ describe.skipIf(gate === undefined)('Redis sessions with Redis stopped', () => {
 
     await redis.start();
     await eventually(async () => (await call(app, '/me', { headers: cookie })).body?.user?.id === 'alice');
+    // The outage of the session store is logged once, and its end once.
+    expect(app.events.filter((e) => e.type.startsWith('state.'))).toEqual([
+      { type: 'state.unavailable', store: 'redis-sessions', operation: 'get', reason: expect.any(String) },
+      { type: 'state.recovered', store: 'redis-sessions' },
+    ]);
   });
 });

@@ -6,55 +6,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
 import { issueAssertionTicket } from '../../src/ticket/index.js';
-import { assertPostgresReachable, assertRedisReachable, databaseUrl, redisUrl, uniqueSuffix } from '../support/services.js';
-import { call, deleteRedisKeys, dropSchema, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Instance } from './harness.js';
+import { databaseUrl, redisUrl } from '../support/services.js';
+import { call, Deployment, portalAndErp, whoami } from './harness.js';
 
 const TRIALS = 200;
 const redis = redisUrl();
 const database = databaseUrl();
 
 describe.skipIf(redis === undefined || database === undefined)('two instances on one Redis: an assertion ticket is accepted once', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `ticketstack_test_${suffix}:`;
-  const schema = `ticketstack_test_${suffix}`;
+  let deployment: Deployment;
   let portal: Keystore;
   let erp: Keystore;
-  const instances: Instance[] = [];
 
-  /** Two instances of the same application: same keystore, same Redis prefix, same user schema. */
-  async function pair(shared: boolean): Promise<[Instance, Instance]> {
-    const started = await Promise.all(
-      ['A', 'B'].map((name) =>
-        startInstance(
-          name,
-          {
-            keystore: erp,
-            redisUrl: shared ? redis! : false,
-            databaseUrl: database!,
-            state: { prefix },
-            users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS },
-            session: false,
-          },
-          (app, sso) => app.get('/assertion', sso.protect('evaluate_assertion_ticket'), whoami(name)),
-        ),
-      ),
-    );
-    instances.push(...started);
-    return started as [Instance, Instance];
-  }
-
+  const pair = (shared: boolean) =>
+    deployment.pair({ keystore: erp }, (app, sso, name) => app.get('/assertion', sso.protect('evaluate_assertion_ticket'), whoami(name)), { shared });
   const ticketFor = (user: string): string => issueAssertionTicket({ keystore: portal, user, recipientSid: 'ERP', recipientClient: '100' }).text;
 
   beforeAll(async () => {
-    await assertRedisReachable(redis!);
-    await assertPostgresReachable(database!);
+    deployment = await Deployment.open(redis!, database!);
     ({ portal, erp } = await portalAndErp());
   });
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.close()));
-    await deleteRedisKeys(redis!, prefix);
-    await dropSchema(database!, schema);
-  });
+  afterAll(() => deployment?.dispose());
 
   it(`${TRIALS} tickets, each sent to both instances at once: each accepted exactly once, by either instance`, async () => {
     const [a, b] = await pair(true);

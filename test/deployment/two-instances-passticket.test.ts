@@ -8,62 +8,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
-import { PassTicketGenerator } from '../../src/passticket/generator.js';
-import { defineApplication, PassTicketProfiles } from '../../src/passticket/profiles.js';
-import { MemoryStateStore } from '../../src/state/memory-state-store.js';
-import { assertPostgresReachable, assertRedisReachable, databaseUrl, redisUrl, uniqueSuffix } from '../support/services.js';
-import { basic, call, deleteRedisKeys, dropSchema, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Instance } from './harness.js';
+import { databaseUrl, redisUrl } from '../support/services.js';
+import { basic, call, Deployment, PassTicketFixture, portalAndErp, whoami } from './harness.js';
 
 const TRIALS = 200;
 const redis = redisUrl();
 const database = databaseUrl();
 
 describe.skipIf(redis === undefined || database === undefined)('two instances on one Redis: a PassTicket is accepted once', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `ticketstack_test_${suffix}:`;
-  const schema = `ticketstack_test_${suffix}`;
-  const profiles = new PassTicketProfiles({
-    applications: [defineApplication({ name: 'CICSAPP1', key: 'E001193519561977', algorithm: 'legacy', generators: { users: ['*'] } })],
-  });
-  // The generating side (a portal or a CICS region) has its own state: it only hands out distinct seconds.
-  const generatorState = new MemoryStateStore();
-  const generator = new PassTicketGenerator({ profiles, state: generatorState });
+  let deployment: Deployment;
+  const passTickets = new PassTicketFixture();
   let erp: Keystore;
-  const instances: Instance[] = [];
 
-  async function pair(shared: boolean): Promise<[Instance, Instance]> {
-    const started = await Promise.all(
-      ['A', 'B'].map((name) =>
-        startInstance(
-          name,
-          {
-            keystore: erp,
-            redisUrl: shared ? redis! : false,
-            databaseUrl: database!,
-            state: { prefix },
-            users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS },
-            session: false,
-            passTickets: { profiles },
-            templates: [{ name: 'passticket', modules: [{ module: 'PassTicket', flag: 'REQUIRED', options: { application: 'CICSAPP1' } }] }],
-          },
-          (app, sso) => app.get('/cics', sso.protect('passticket'), whoami(name)),
-        ),
-      ),
+  const pair = (shared: boolean) =>
+    deployment.pair(
+      { keystore: erp, ...passTickets.config },
+      (app, sso, name) => app.get('/cics', sso.protect('passticket'), whoami(name)),
+      { shared },
     );
-    instances.push(...started);
-    return started as [Instance, Instance];
-  }
 
   beforeAll(async () => {
-    await assertRedisReachable(redis!);
-    await assertPostgresReachable(database!);
+    deployment = await Deployment.open(redis!, database!);
     ({ erp } = await portalAndErp());
   });
   afterAll(async () => {
-    await Promise.all(instances.map((i) => i.close()));
-    await generatorState.close();
-    await deleteRedisKeys(redis!, prefix);
-    await dropSchema(database!, schema);
+    await deployment?.dispose();
+    await passTickets.close();
   });
 
   it(`${TRIALS} PassTickets, each sent to both instances at once: each accepted exactly once`, async () => {
@@ -71,7 +41,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
     await Promise.all(Array.from({ length: TRIALS }, (_, i) => a.sso.users.createUser({ id: `U${i}`, password: 'not-used-here' })));
     const wins = { A: 0, B: 0 };
     for (let i = 0; i < TRIALS; i++) {
-      const { ticket } = await generator.generate({ user: `U${i}`, application: 'CICSAPP1' });
+      const ticket = await passTickets.ticketFor(`U${i}`);
       const headers = basic(`U${i}`, ticket);
       const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
       const answers = await Promise.all([call(first, '/cics', { headers }), call(second, '/cics', { headers })]);
@@ -92,7 +62,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances on
     const [a, b] = await pair(false);
     let twice = 0;
     for (let i = 0; i < 10; i++) {
-      const { ticket } = await generator.generate({ user: `U${i}`, application: 'CICSAPP1' });
+      const ticket = await passTickets.ticketFor(`U${i}`);
       const headers = basic(`U${i}`, ticket);
       const answers = await Promise.all([call(a, '/cics', { headers }), call(b, '/cics', { headers })]);
       if (answers.every((x) => x.status === 200)) twice += 1;

@@ -5,52 +5,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
-import { assertPostgresReachable, assertRedisReachable, databaseUrl, redisUrl, uniqueSuffix } from '../support/services.js';
-import { basic, call, deleteRedisKeys, dropSchema, portalAndErp, startInstance, TEST_HASH_PARAMS, whoami, type Instance } from './harness.js';
+import { databaseUrl, redisUrl } from '../support/services.js';
+import { basic, call, Deployment, portalAndErp, whoami } from './harness.js';
 
 const MAX_FAILURES = 5;
 const redis = redisUrl();
 const database = databaseUrl();
 
 describe.skipIf(redis === undefined || database === undefined)('two instances: failed passwords on either instance add up to REVOKE(n)', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `ticketstack_test_${suffix}:`;
-  const schema = `ticketstack_test_${suffix}`;
+  let deployment: Deployment;
   let erp: Keystore;
-  const instances: Instance[] = [];
 
-  async function pair(shared: boolean): Promise<[Instance, Instance]> {
-    const started = await Promise.all(
-      ['A', 'B'].map((name) =>
-        startInstance(
-          name,
-          {
-            keystore: erp,
-            redisUrl: shared ? redis! : false,
-            databaseUrl: database!,
-            state: { prefix },
-            users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS },
-            session: false,
-            signOn: { maxFailures: MAX_FAILURES, windowMs: 60_000 },
-          },
-          (app, sso) => app.get('/api', sso.protect('basic'), whoami(name)),
-        ),
-      ),
+  const pair = (shared: boolean) =>
+    deployment.pair(
+      { keystore: erp, signOn: { maxFailures: MAX_FAILURES, windowMs: 60_000 } },
+      (app, sso, name) => app.get('/api', sso.protect('basic'), whoami(name)),
+      { shared },
     );
-    instances.push(...started);
-    return started as [Instance, Instance];
-  }
 
   beforeAll(async () => {
-    await assertRedisReachable(redis!);
-    await assertPostgresReachable(database!);
+    deployment = await Deployment.open(redis!, database!);
     ({ erp } = await portalAndErp());
   });
-  afterAll(async () => {
-    await Promise.all(instances.map((i) => i.close()));
-    await deleteRedisKeys(redis!, prefix);
-    await dropSchema(database!, schema);
-  });
+  afterAll(() => deployment?.dispose());
 
   it(`${MAX_FAILURES - 1} concurrent failures over both instances are all counted; the ${MAX_FAILURES}th revokes on both`, async () => {
     const [a, b] = await pair(true);

@@ -6,52 +6,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logoutHandler } from '../../src/modules/logout.js';
-import { assertPostgresReachable, assertRedisReachable, databaseUrl, redisUrl, uniqueSuffix } from '../support/services.js';
-import { call, deleteRedisKeys, dropSchema, portalAndErp, SESSION_SECRET, startInstance, TEST_HASH_PARAMS, whoami, type Instance } from './harness.js';
+import { databaseUrl, redisUrl } from '../support/services.js';
+import { call, Deployment, portalAndErp, SESSION_SECRET, whoami, type Instance } from './harness.js';
 
 const redis = redisUrl();
 const database = databaseUrl();
 const HTTPS = { 'x-forwarded-proto': 'https' };
 
 describe.skipIf(redis === undefined || database === undefined)('two instances share sessions through Redis', () => {
-  const suffix = uniqueSuffix();
-  const prefix = `ticketstack_test_${suffix}:`;
-  const schema = `ticketstack_test_${suffix}`;
+  let deployment: Deployment;
   let a: Instance;
   let b: Instance;
 
   beforeAll(async () => {
-    await assertRedisReachable(redis!);
-    await assertPostgresReachable(database!);
+    deployment = await Deployment.open(redis!, database!);
     const { erp } = await portalAndErp();
-    const started = await Promise.all(
-      ['A', 'B'].map((name) =>
-        startInstance(
-          name,
-          {
-            keystore: erp,
-            redisUrl: redis!,
-            databaseUrl: database!,
-            state: { prefix },
-            users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS },
-            session: { secret: SESSION_SECRET },
-          },
-          (app, sso) => {
-            app.post('/login', sso.protect('form'), whoami(name));
-            app.get('/me', whoami(name));
-            app.post('/logout', logoutHandler());
-          },
-        ),
-      ),
-    );
-    [a, b] = started as [Instance, Instance];
+    [a, b] = await deployment.pair({ keystore: erp, session: { secret: SESSION_SECRET } }, (app, sso, name) => {
+      app.post('/login', sso.protect('form'), whoami(name));
+      app.get('/me', whoami(name));
+      app.post('/logout', logoutHandler());
+    });
     await a.sso.users.createUser({ id: 'alice', password: 'correct horse' });
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await deleteRedisKeys(redis!, prefix);
-    await dropSchema(database!, schema);
-  });
+  afterAll(() => deployment?.dispose());
 
   it('uses connect-redis under the stack prefix', () => {
     expect(a.sso.services).toEqual({ state: 'redis', users: 'postgres', sessions: 'redis' });
@@ -89,7 +66,7 @@ describe.skipIf(redis === undefined || database === undefined)('two instances sh
     const raw = createClient({ url: redis! });
     await raw.connect();
     try {
-      const stored = JSON.parse((await raw.get(`${prefix}sess:${sid}`)) ?? 'null') as { passport?: { user?: unknown } } | null;
+      const stored = JSON.parse((await raw.get(`${deployment.prefix}sess:${sid}`)) ?? 'null') as { passport?: { user?: unknown } } | null;
       expect(stored?.passport?.user).toMatchObject({ id: 'alice' });
       expect(JSON.stringify(stored)).not.toContain('correct horse');
     } finally {
