@@ -3,8 +3,10 @@
  *
  * Why this design: the login page needs express-session anyway (the session is regenerated at login, Passport
  * 0.7; ecosystem-notes.md §1.3), so the token lives in the session and needs no extra secret or cookie; with
- * Redis sessions it works across instances. A login-CSRF attacker posts from another site without the victim's
- * session, so the session holds no token and the POST is refused. The token is 32 random bytes, one per session;
+ * Redis sessions it works across instances. A login-CSRF attacker, posting from another site through the victim's
+ * browser, cannot know the token of the victim's session (and with SameSite=Lax the POST does not even carry that
+ * session), so the POST is refused. The cost: every visit to the login page creates a session (it holds the token).
+ * The token is 32 random bytes, one per session;
  * the login's session regeneration throws it away with the old session. Comparison is constant-time (both sides
  * are hashed to the same length first, then `timingSafeEqual`).
  *

@@ -13,7 +13,8 @@
  *   or refused by the policy) shows the message, answers 400 `ERR_TEMPLATE_INVALID` and changes nothing. A masked
  *   secret (`***`) sent back unchanged is refused, so a mask never replaces a secret. Edits need the session's
  *   anti-CSRF token like the login form.
- * - Also `GET` with `Accept: application/json`: `{ routes, templates, decisions }`.
+ * - Also `GET` with `Accept: application/json`: `{ routes, templates, decisions }`. With `allowEdit: false` there is
+ *   no edit form and no edit route, and the page needs no session.
  *
  * @module
  */
@@ -99,18 +100,16 @@ export function inspector(options: InspectorOptions): Router {
       res.vary('Accept').json({ routes: model.routes, templates: model.templates.templates, decisions: model.decisions });
       return;
     }
-    const saved = typeof req.query.saved === 'string' ? req.query.saved : undefined;
+    // Only the name of an existing template is echoed (the query string is anyone's to write).
+    const saved = typeof req.query.saved === 'string' && opts.policies.templateNames().includes(req.query.saved) ? req.query.saved : undefined;
     res.vary('Accept');
     sendPage(res, { title: opts.title, body: renderPage(req, opts, model, { saved }) });
   });
 
   const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 10 });
-  router.post('/templates', parseForm, checkToken, runTemplate, authorizeUser, (req: Request, res: Response) => {
+  // Read only (allowEdit: false): no edit route at all.
+  if (opts.allowEdit) router.post('/templates', parseForm, checkToken, runTemplate, authorizeUser, (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (!opts.allowEdit) {
-      sendRefusal(res, 403, 'ERR_INSPECTOR_FORBIDDEN', 'Template edits are turned off on this inspector.', 'Change refused');
-      return;
-    }
     const text = typeof body.template === 'string' ? body.template : '';
     const origin = typeof body.original === 'string' ? body.original : '';
     let name: string;

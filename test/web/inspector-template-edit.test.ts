@@ -59,6 +59,9 @@ describe('editing a template on the inspector', () => {
     const after = await request(p.app).get(res.headers.location!).set('Cookie', p.jar.header());
     expect(after.text).toContain('<p class="alert ok" role="status">Template <strong>basic</strong> saved; it applies from the next request.</p>');
     expect(after.text).toContain('&quot;realm&quot;: &quot;Orders&quot;');
+    // Only an existing template's name is echoed from the query string.
+    const spoofed = await request(p.app).get('/inspector/?saved=All%20templates%20deleted').set('Cookie', p.jar.header());
+    expect(spoofed.text).not.toContain('All templates deleted');
   });
 
   it.each([
@@ -150,5 +153,8 @@ describe('editing a template on the inspector', () => {
     const ro = await admin({ inspector: { allowEdit: false } });
     const { html } = await ro.page();
     expect(html).not.toContain('<textarea');
+    const before = JSON.stringify(ro.policies.describe());
+    expect((await ro.post(JSON.stringify({ name: 'extra', modules: [{ module: 'BasicPassword', flag: 'REQUIRED' }] }))).status).toBe(404);
+    expect(JSON.stringify(ro.policies.describe())).toBe(before);
   });
 });
