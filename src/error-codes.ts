@@ -13,6 +13,8 @@ import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
+import type { ClientCertRefusalCode } from './modules/client-cert-module.js';
+import type { DigestRefusalCode } from './modules/digest-module.js';
 import type { WebError, WebErrorCode } from './web/errors.js';
 
 export type TicketStackErrorCode =
@@ -26,7 +28,10 @@ export type TicketStackErrorCode =
   | SignOnErrorCode
   | WebErrorCode
   /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
-  | HttpErrorCode;
+  | HttpErrorCode
+  // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).
+  | DigestRefusalCode
+  | ClientCertRefusalCode;
 
 export type AnyTicketStackError =
   | StackError

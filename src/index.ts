@@ -142,6 +142,14 @@ export type { ErrorHandlerOptions, HttpErrorCode } from './config/error-handler.
 export { DecisionLog } from './config/decision-log.js';
 export type { DecisionEvent, HttpErrorEvent, KeystoreCreatedEvent, TicketStackEvent } from './config/events.js';
 export type { UserStoreEvent } from './users/postgres-user-store.js';
+export { createDigestStrategy, DIGEST_ALGORITHM_NAMES } from './modules/digest-module.js';
+export type { DigestAlgorithmName, DigestFailureInfo, DigestRefusalCode, DigestStrategy, DigestStrategyOptions, DigestUser } from './modules/digest-module.js';
+export { computeDigestHa1, computeDigestUserhash, DIGEST_HASH_ALGORITHMS } from './users/digest-credentials.js';
+export type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } from './users/digest-credentials.js';
+export { createClientCertStrategy } from './modules/client-cert-module.js';
+export type { ClientCertFailureInfo, ClientCertProxyOptions, ClientCertRefusalCode, ClientCertStrategyOptions, ClientCertUser } from './modules/client-cert-module.js';
+export type { ClientCertRule, ClientCertTableEntry } from './modules/client-cert-mapping.js';
+export { CLIENT_CERT_TEMPLATE, DIGEST_TEMPLATE } from './policy/index.js';
 // Web pages: login form, inspector (issue 7).
 export { loginPage, inspector, listProtectedRoutes, safeReturnPath, WebError } from './web/index.js';
 export type { DecisionSource, InspectorOptions, LoginPageOptions, ProtectedRoute, WebErrorCode } from './web/index.js';

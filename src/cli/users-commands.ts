@@ -17,12 +17,29 @@ import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
 import { SignOnGuard } from '../users/sign-on-guard.js';
 import { RedisStateStore } from '../state/redis-state-store.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
+import type { DigestHashAlgorithm } from '../users/digest-credentials.js';
 
 interface StoreOptions {
   store?: string;
   databaseUrl?: string;
   schema?: string;
   json?: boolean;
+  /** add / passwd: also keep HTTP Digest HA1 values for these realms. */
+  digestRealm?: string[];
+  digestAlgorithm?: string[];
+}
+
+const DIGEST_HELP = `
+HTTP Digest: --digest-realm keeps an HA1 value per realm (and --digest-algorithm) next to the scrypt hash, so the
+Digest login module can check the user. An HA1 is password-equivalent for its realm. Give the same realms as the
+application's user store (digestRealms); a password set without them removes the user's HA1 values.`;
+
+/** The options of the commands that set a password: which HTTP Digest HA1 values to keep. */
+function digestOptions(command: Command): Command {
+  return command
+    .option('--digest-realm <realm...>', 'also keep an HTTP Digest HA1 for this realm (password-equivalent for it)')
+    .option('--digest-algorithm <algorithm...>', 'hash algorithm(s) of those HA1 values: SHA-256 (default), SHA-512-256, MD5')
+    .addHelpText('after', DIGEST_HELP);
 }
 
 const STORE_HELP = `
@@ -47,7 +64,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 
   users
     .command('migrate')
-    .description('Create the PostgreSQL schema and table of the user store (idempotent; safe to repeat)')
+    .description('Create the PostgreSQL schema and tables of the user store, or bring an older schema up to date (idempotent; safe to repeat)')
     .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
     .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
     .option('--json', 'print JSON on stdout')
@@ -67,7 +84,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  storeOptions(
+  digestOptions(storeOptions(
     users
       .command('add')
       .description('Create a user (the password is stored only as a scrypt hash)')
@@ -76,7 +93,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       .option('--password <password>', 'the password (visible in the process list and shell history: prefer --password-stdin)')
       .option('--display-name <name>', 'display name')
       .option('--group <group...>', 'group(s) the user belongs to'),
-  )
+  ))
     .addHelpText('after', '\nExamples:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
     .action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string; displayName?: string; group?: string[] }) =>
       run(io, opts, async () => {
@@ -91,13 +108,13 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  storeOptions(
+  digestOptions(storeOptions(
     withExamples(users.command('passwd'), 'printf %s "$NEW_PW" | ticketstack users passwd alice --password-stdin')
       .description("Change a user's password")
       .argument('<id>', 'logon ID')
       .option('--password-stdin', 'read the new password from standard input (recommended)')
       .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)'),
-  ).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
+  )).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
     run(io, opts, async () => {
       const password = await passwordFrom(opts, stdin);
       await withStore(io, opts, async (store) => {
@@ -172,10 +189,14 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 async function withStore(io: CliIo, opts: StoreOptions, action: (store: UserStore) => Promise<void>): Promise<void> {
   const url = opts.databaseUrl ?? (opts.store === undefined ? nonEmpty(io.env.DATABASE_URL) : undefined);
   if (opts.databaseUrl !== undefined && opts.store !== undefined) throw new UsageError('give --store or --database-url, not both');
+  const digest = {
+    ...(opts.digestRealm !== undefined && { digestRealms: opts.digestRealm }),
+    ...(opts.digestAlgorithm !== undefined && { digestAlgorithms: opts.digestAlgorithm as DigestHashAlgorithm[] }),
+  };
   const store: UserStore =
     url !== undefined
-      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack' })
-      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE });
+      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack', ...digest })
+      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE, ...digest });
   try {
     await action(store);
   } finally {

@@ -127,6 +127,7 @@ export async function createTicketStack(config: TicketStackConfig): Promise<Tick
         state,
         passport: passport as unknown as PassportAuthenticatorLike,
         ...(passTicketVerifier === undefined ? {} : { passTicketVerifier }),
+        ...(c.digestNonceSecret === undefined ? {} : { digestNonceSecret: c.digestNonceSecret }),
         ...(now === undefined ? {} : { now }),
       },
       ...(c.templates === undefined ? {} : { templates: c.templates }),
@@ -196,14 +197,15 @@ function openState(c: ResolvedConfig, events: { onEvent?: (event: TicketStackEve
 }
 
 function openUsers(c: ResolvedConfig, events: { onEvent?: (event: TicketStackEvent) => void }): UserStore {
-  const { instance, path, schema, queryTimeoutMs, hashParams } = c.users;
+  const { instance, path, schema, queryTimeoutMs, hashParams, digest } = c.users;
   if (instance !== undefined) return instance;
-  if (c.databaseUrl === undefined) return new FileUserStore({ path, ...(hashParams === undefined ? {} : { hashParams }) });
+  if (c.databaseUrl === undefined) return new FileUserStore({ path, ...(hashParams === undefined ? {} : { hashParams }), ...digest });
   return new PostgresUserStore({
     connectionString: c.databaseUrl,
     ...(schema === undefined ? {} : { schema }),
     ...(queryTimeoutMs === undefined ? {} : { queryTimeoutMs }),
     ...(hashParams === undefined ? {} : { hashParams }),
+    ...digest,
     ...events,
   });
 }

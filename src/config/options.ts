@@ -18,6 +18,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { Clock } from '../ticket/validity.js';
 import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
 import { assertScryptParams, type ScryptParams } from '../users/password-hash.js';
+import { digestStoreConfig, type DigestHashAlgorithm, type DigestStoreOptions } from '../users/digest-credentials.js';
 import type { UserStore } from '../users/user-store.js';
 import type { TicketStackEvent } from './events.js';
 import type { SessionSettings } from './session.js';
@@ -81,6 +82,10 @@ export interface UsersConfig {
   migrate?: boolean;
   /** scrypt parameters for new password hashes (default ln=15, r=8, p=1). */
   hashParams?: ScryptParams;
+  /** HTTP Digest realms whose HA1 is kept when a password is set (default none; the `digest` template needs `['ticketstack']`). */
+  digestRealms?: readonly string[];
+  /** Hash algorithms of those HA1 values (default `['SHA-256']`). */
+  digestAlgorithms?: readonly DigestHashAlgorithm[];
 }
 
 export interface TicketStackConfig {
@@ -102,6 +107,8 @@ export interface TicketStackConfig {
   stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
   /** PassTicket sign-on: a verifier on the shared state and sign-on guard, for the `PassTicket` module. */
   passTickets?: { profiles: PassTicketProfiles | PassTicketProfilesOptions };
+  /** The `Digest` module's nonce key: at least 32 bytes, the same on every instance (a secret; default `DIGEST_NONCE_SECRET`). */
+  digestNonceSecret?: string;
   /** Decision records kept for `decisions.recent()` (default 100). */
   decisionLogSize?: number;
   /** `Retry-After` of the error handler's 503 answers (default 5 s). */
@@ -118,7 +125,15 @@ export interface ResolvedConfig {
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly state: { readonly instance?: StateStore; readonly prefix: string; readonly commandTimeoutMs: number; readonly maxEntries: number | undefined };
-  readonly users: { readonly instance?: UserStore; readonly path: string; readonly schema: string | undefined; readonly queryTimeoutMs: number | undefined; readonly migrate: boolean; readonly hashParams: ScryptParams | undefined };
+  readonly users: {
+    readonly instance?: UserStore;
+    readonly path: string;
+    readonly schema: string | undefined;
+    readonly queryTimeoutMs: number | undefined;
+    readonly migrate: boolean;
+    readonly hashParams: ScryptParams | undefined;
+    readonly digest: DigestStoreOptions;
+  };
   readonly session: false | (SessionSettings & { readonly store: Store | undefined; readonly prefix: string; readonly ttlSeconds: number; readonly commandTimeoutMs: number });
   readonly signOn: { readonly maxFailures: number; readonly windowMs: number };
   readonly templates: readonly Template[] | undefined;
@@ -126,6 +141,7 @@ export interface ResolvedConfig {
   readonly stackOptions: Omit<LoginStackOptions, 'passport' | 'name' | 'onDecision'>;
   readonly onDecision: ((record: DecisionRecord) => void) | undefined;
   readonly passTicketProfiles: PassTicketProfiles | undefined;
+  readonly digestNonceSecret: string | undefined;
   readonly decisionLogSize: number;
   readonly retryAfterSeconds: number;
   readonly onEvent: ((event: TicketStackEvent) => void) | undefined;
@@ -135,7 +151,7 @@ export interface ResolvedConfig {
 const WHERE = 'createTicketStack';
 const TOP_KEYS = [
   'keystore', 'session', 'redisUrl', 'databaseUrl', 'state', 'users', 'signOn', 'templates', 'moduleFactories',
-  'stackOptions', 'passTickets', 'decisionLogSize', 'retryAfterSeconds', 'onEvent', 'now',
+  'stackOptions', 'passTickets', 'decisionLogSize', 'retryAfterSeconds', 'onEvent', 'now', 'digestNonceSecret',
 ];
 const STACK_OPTION_KEYS = ['session', 'keepSessionInfo', 'failureRedirect', 'onDecision', 'requestProperty', 'timeoutMs'];
 /** A cookie name is an RFC 6265 token. */
@@ -191,7 +207,7 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
   const top = section('', config, TOP_KEYS) as Partial<TicketStackConfig>;
   const {
     keystore, session, redisUrl: redisOption, databaseUrl: databaseOption, state, users, signOn, templates, moduleFactories,
-    stackOptions, passTickets, decisionLogSize, retryAfterSeconds, onEvent, now,
+    stackOptions, passTickets, decisionLogSize, retryAfterSeconds, onEvent, now, digestNonceSecret,
   } = top;
   const warnings: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -244,16 +260,21 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
   // users
   let resolvedUsers: ResolvedConfig['users'];
   if (isStore(users, 'verifyPassword')) {
-    resolvedUsers = { instance: users as UserStore, path: DEFAULT_USERS_FILE, schema: undefined, queryTimeoutMs: undefined, migrate: false, hashParams: undefined };
+    resolvedUsers = { instance: users as UserStore, path: DEFAULT_USERS_FILE, schema: undefined, queryTimeoutMs: undefined, migrate: false, hashParams: undefined, digest: {} };
   } else {
-    const u = users === undefined ? {} : section('users', users, ['path', 'schema', 'queryTimeoutMs', 'migrate', 'hashParams']);
+    const u = users === undefined ? {} : section('users', users, ['path', 'schema', 'queryTimeoutMs', 'migrate', 'hashParams', 'digestRealms', 'digestAlgorithms']);
     if (u.hashParams !== undefined) assertScryptParams(`${WHERE}: option "users"`, u.hashParams);
+    digestStoreConfig(`${WHERE}: option "users"`, u.digestRealms, u.digestAlgorithms); // a TypeError now, not at the first request
     resolvedUsers = {
       path: optionalString('users.path', u.path) ?? DEFAULT_USERS_FILE,
       schema: optionalString('users.schema', u.schema, (v) => /^[a-z_][a-z0-9_]{0,62}$/.test(v), 'must be 1-63 lowercase letters, digits or "_", not starting with a digit'),
       queryTimeoutMs: optionalInteger('users.queryTimeoutMs', u.queryTimeoutMs, 1, 60_000),
       migrate: optionalBoolean('users.migrate', u.migrate) ?? false,
       hashParams: u.hashParams as ScryptParams | undefined,
+      digest: {
+        ...(u.digestRealms === undefined ? {} : { digestRealms: u.digestRealms as string[] }),
+        ...(u.digestAlgorithms === undefined ? {} : { digestAlgorithms: u.digestAlgorithms as DigestHashAlgorithm[] }),
+      },
     };
   }
 
@@ -346,6 +367,12 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
     }
   }
 
+  // Digest nonces: the option, else DIGEST_NONCE_SECRET; checked for length by the Digest module when a template uses it.
+  const digestSecret = digestNonceSecret === undefined ? (env.DIGEST_NONCE_SECRET || undefined) : digestNonceSecret;
+  if (digestSecret !== undefined && (typeof digestSecret !== 'string' || Buffer.byteLength(digestSecret) < MIN_SECRET_LENGTH)) {
+    throw invalid('digestNonceSecret', `must be a string of at least ${MIN_SECRET_LENGTH} bytes, the same on every instance${digestNonceSecret === undefined ? ' (it comes from DIGEST_NONCE_SECRET)' : ''}`);
+  }
+
   if (onEvent !== undefined && typeof onEvent !== 'function') throw invalid('onEvent', 'must be a function');
   if (now !== undefined && !(now instanceof Date) && typeof now !== 'function') throw invalid('now', 'must be a Date or a function returning one');
 
@@ -363,6 +390,7 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
       stackOptions: resolvedStackOptions,
       onDecision,
       passTicketProfiles,
+      digestNonceSecret: digestSecret,
       decisionLogSize: optionalInteger('decisionLogSize', decisionLogSize, 1, 100_000) ?? 100,
       retryAfterSeconds: optionalInteger('retryAfterSeconds', retryAfterSeconds, 0, 86_400) ?? 5,
       onEvent,

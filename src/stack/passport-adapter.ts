@@ -412,14 +412,26 @@ function validateEntry(entry: PassportStackEntry, i: number, authenticator: Pass
   return Object.freeze({ ...entry });
 }
 
-/** As passport (ecosystem-notes.md §1.2): first non-empty status, else the error's status, else 401; string challenges. */
+/**
+ * As passport (ecosystem-notes.md §1.2): first non-empty status, else the error's status, else 401; string
+ * challenges. A module that must both send a challenge and name its refusal (HTTP Digest: a fresh nonce after a
+ * wrong response) fails with `{ code, wwwAuthenticate: string | string[] }`: the code goes to the decision record,
+ * the challenges to `WWW-Authenticate`.
+ */
 function failureResponse(failures: readonly Failure[], result: StackResult): { status: number; challenges: string[] } {
   let status = failures.find((f) => f.status !== undefined)?.status;
   if (status === undefined && isTicketStackError(result.error) && result.error.status >= 400 && result.error.status <= 599) {
     status = result.error.status;
   }
-  const challenges = failures.flatMap((f) => (typeof f.challenge === 'string' ? [f.challenge] : []));
+  const challenges = failures.flatMap((f) => challengesOf(f.challenge));
   return { status: status ?? 401, challenges };
+}
+
+function challengesOf(challenge: unknown): string[] {
+  if (typeof challenge === 'string') return [challenge];
+  const www = (challenge as { wwwAuthenticate?: unknown } | null | undefined)?.wwwAuthenticate;
+  if (typeof www === 'string') return [www];
+  return Array.isArray(www) ? www.filter((c): c is string => typeof c === 'string') : [];
 }
 
 /** A short generic body by content negotiation: never a stack trace, never a module's message. */

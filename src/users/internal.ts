@@ -6,6 +6,7 @@
  */
 import type { NewUser, UserRecord } from './user-store.js';
 import { assertPassword } from './password-hash.js';
+import { checkDigestQuery, pickDigestCredential, type DigestCredential, type DigestCredentialQuery, type StoredDigestCredential } from './digest-credentials.js';
 
 /** What a store keeps per user (the hash, never the password). */
 export interface StoredUser {
@@ -14,6 +15,8 @@ export interface StoredUser {
   groups: string[];
   revoked: boolean;
   passwordHash: string;
+  /** HTTP Digest HA1 values (password-equivalent per realm), only for the store's `digestRealms`. */
+  digest?: StoredDigestCredential[];
   createdAt: string;
   updatedAt: string;
 }
@@ -59,4 +62,18 @@ export function toRecord(user: StoredUser): UserRecord {
     groups: [...user.groups],
     revoked: user.revoked,
   };
+}
+
+/**
+ * `findDigestCredential` of the embedded stores: by user ID (one lookup) or by userhash (a scan of the users, fine
+ * for the modest user counts of one process).
+ */
+export function findStoredDigestCredential(where: string, query: DigestCredentialQuery, users: ReadonlyMap<string, StoredUser>): DigestCredential | null {
+  const { userhash } = checkDigestQuery(where, query);
+  const candidates = 'username' in query ? [users.get(idKey(where, query.username))] : users.values();
+  for (const user of candidates) {
+    const found = pickDigestCredential(user?.digest, query.realm, query.algorithm, userhash);
+    if (user !== undefined && found !== undefined) return { id: user.id, ha1: found.ha1 };
+  }
+  return null;
 }

@@ -319,6 +319,7 @@ function renderPage(
         `${t.builtin ? ' <span class="badge">built in</span>' : ''} <span class="badge">${usedBy.get(t.name) ?? 0} route(s)</span></h3>`,
     );
     if (t.description) out.push(`<p class="muted">${escapeHtml(t.description)}</p>`);
+    if (t.unavailable) out.push(`<p class="alert error">Not available with this configuration: ${escapeHtml(t.unavailable)}</p>`);
     if (t.failureRedirect) out.push(`<p>A failed login redirects to <code>${escapeHtml(t.failureRedirect)}</code>.</p>`);
     out.push(`<table><thead><tr><th scope="col">#</th><th scope="col">Entry</th><th scope="col">Module</th><th scope="col">Flag</th><th scope="col">Options</th></tr></thead><tbody>`);
     t.modules.forEach((m, i) => {

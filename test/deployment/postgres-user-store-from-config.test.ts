@@ -12,7 +12,7 @@ import { Keystore } from '../../src/keystore/index.js';
 import { PostgresUserStore } from '../../src/users/postgres-user-store.js';
 import type { UserStore } from '../../src/users/user-store.js';
 import { assertPostgresReachable, databaseUrl, freePort, uniqueSuffix } from '../support/services.js';
-import { userStoreContract } from '../users/user-store-contract.js';
+import { CONTRACT_DIGEST, userStoreContract, type ContractDigestOptions } from '../users/user-store-contract.js';
 import { call, dropSchema, startInstance, TEST_HASH_PARAMS, whoami } from './harness.js';
 
 const database = databaseUrl();
@@ -24,8 +24,8 @@ describe.skipIf(database === undefined)('createTicketStack users on PostgreSQL',
   let admin: pg.Pool;
 
   /** A whole stack, as an application starts it: DATABASE_URL comes from the environment. */
-  async function start(): Promise<UserStore> {
-    const sso = await createTicketStack({ keystore, redisUrl: false, session: false, users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS } });
+  async function start(digest: ContractDigestOptions = CONTRACT_DIGEST): Promise<UserStore> {
+    const sso = await createTicketStack({ keystore, redisUrl: false, session: false, users: { schema, migrate: true, hashParams: TEST_HASH_PARAMS, ...digest } });
     stacks.push(sso);
     expect(sso.services.users).toBe('postgres');
     expect((sso.users as PostgresUserStore).schema).toBe(schema);
@@ -44,10 +44,10 @@ describe.skipIf(database === undefined)('createTicketStack users on PostgreSQL',
     await dropSchema(database!, `${schema}_unmigrated`);
   });
 
-  userStoreContract('PostgreSQL through createTicketStack', start, {
-    reopen: async () => {
+  userStoreContract('PostgreSQL through createTicketStack', () => start(), {
+    reopen: async (_old, digest) => {
       await stacks.at(-1)!.close(); // a restart of the application: the whole stack goes, a new one starts
-      return start();
+      return start(digest);
     },
     rawDump: async () => JSON.stringify((await admin.query(`SELECT * FROM "${schema}".users`)).rows),
   });

@@ -25,6 +25,8 @@ describe('the closed error-code union', () => {
     expectTypeOf<'ERR_CICS_INVREQ_257'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_USER_REVOKED'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_USER_STORE_UNAVAILABLE'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_DIGEST_REPLAYED'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_CLIENT_CERT_UNTRUSTED'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_NOT_A_CODE'>().not.toExtend<TicketStackErrorCode>();
   });
 

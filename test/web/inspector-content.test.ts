@@ -70,6 +70,9 @@ describe('inspector content', () => {
     }
     expect(html).toMatch(/<td>EvaluateTicket<\/td><td><strong>SUFFICIENT<\/strong><\/td>/);
     expect(html).toContain('A failed login redirects to <code>/login?error=1</code>.');
+    // A built-in template these dependencies cannot run says so (digest needs digestNonceSecret).
+    const digest = html.slice(html.indexOf('<section class="template" id="template-digest"'));
+    expect(digest.slice(0, digest.indexOf('</section>'))).toMatch(/<p class="alert error">Not available with this configuration: [^<]*digestNonceSecret/);
     const json = await request(app).get('/inspector').set('Cookie', jar.header()).set('Accept', 'application/json');
     expect(JSON.stringify(json.body)).not.toContain('hunter2');
   });
