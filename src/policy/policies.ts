@@ -206,7 +206,11 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
       modules.set(name, { create: reg.create, optionKeys: reg.optionKeys, secretOptions: reg.secretOptions ?? [] });
     } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
   }
-  const stackOptions: LoginStackOptions = { ...options.stackOptions, ...(deps.passport ? { passport: deps.passport } : {}) };
+  const stackOptions: LoginStackOptions = {
+    reuseSession: sessionUserNotRevoked(deps.users),
+    ...options.stackOptions,
+    ...(deps.passport ? { passport: deps.passport } : {}),
+  };
   const builtinNames = new Set(BUILTIN_TEMPLATES.map((t) => t.name));
   const protectedNames = new Set<string>();
   let version = 0;
@@ -370,6 +374,24 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
 function tagged(handler: RequestHandler, name: string, inline: boolean): PolicyHandler {
   Object.defineProperty(handler, POLICY_TEMPLATE, { value: Object.freeze({ name, inline }) });
   return handler as PolicyHandler;
+}
+
+/**
+ * The policies' session reuse check: a session's user who has been revoked since (RACF REVOKE, an administrator's
+ * `users revoke`) is not served from the session; the stack runs and its modules refuse. A user the store does not
+ * hold (a portal user known only from its logon ticket) stays acceptable. A store outage rejects (503).
+ */
+function sessionUserNotRevoked(users: UserStore): (user: Express.User) => Promise<boolean> {
+  return async (user) => {
+    const id = (user as { id?: unknown }).id;
+    if (typeof id !== 'string') return true;
+    try {
+      return (await users.findUser(id))?.revoked !== true;
+    } catch (err) {
+      if (err instanceof TypeError) return true; // not a user ID this store can hold
+      throw err;
+    }
+  };
 }
 
 /** Checks a template's shape (keys, name, flags, data-only options); returns its name. */

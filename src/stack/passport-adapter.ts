@@ -114,6 +114,13 @@ export interface LoginStackOptions {
   requestProperty?: string;
   /** Milliseconds a strategy may take before the stack halts with ERR_STRATEGY_TIMEOUT (default 30000). */
   timeoutMs?: number;
+  /**
+   * With sessions: a request whose session this same stack already authenticated goes on as that user without
+   * running the stack again (`true`, the default), as a JAAS security session does. `false` runs the stack on every
+   * request (step-up routes). A function decides per request (e.g. refuse a user revoked since); refused, the
+   * session's login ends and the stack runs.
+   */
+  reuseSession?: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
 }
 
 /** The parts of a Passport `Authenticator` the adapter uses. */
@@ -131,6 +138,7 @@ const OPTION_KEYS = new Set([
   'onDecision',
   'requestProperty',
   'timeoutMs',
+  'reuseSession',
 ]);
 const ENTRY_KEYS = new Set(['name', 'flag', 'module', 'options', 'commit', 'abort']);
 
@@ -158,6 +166,8 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   checkEntryShapes('loginStack', entries);
   const frozen = entries.map((entry, i) => validateEntry(entry, i, authenticator));
   const initialize = opts.session ? authenticator.initialize() : undefined;
+  // What a session remembers this stack by: its name, else its shape (the same on every instance of the app).
+  const stackId = opts.name ?? frozen.map((e) => `${e.name}:${e.flag}`).join(',');
 
   return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
     handle(req, res).then(
@@ -171,6 +181,11 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     const startedAt = new Date();
     const started = performance.now();
     if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
+    const sessionUser = opts.session ? authenticatedSessionUser(req) : undefined;
+    if (sessionUser !== undefined && opts.reuseSession !== false && sessionStacks(req).includes(stackId)) {
+      if (opts.reuseSession === true || (await opts.reuseSession(sessionUser, req))) return undefined;
+      await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
+    }
 
     const users = new Map<string, { user: unknown; info: unknown }>();
     const failures: Failure[] = [];
@@ -201,11 +216,19 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
       beforeCommit: async (credited) => {
         const user = users.get(credited)!.user;
         if (opts.session) {
-          await new Promise<void>((resolve, reject) =>
-            req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
-              err ? reject(err) : resolve(),
-            ),
-          );
+          const current = authenticatedSessionUser(req);
+          if (current !== undefined && sameUser(current, user)) {
+            // The session's own user again (through another stack): no new session, as no privilege changes hands.
+            (req as { user?: unknown }).user = user;
+            markSessionStack(req, stackId, false);
+          } else {
+            await new Promise<void>((resolve, reject) =>
+              req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
+                err ? reject(err) : resolve(),
+              ),
+            );
+            markSessionStack(req, stackId, true);
+          }
         } else {
           (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
         }
@@ -344,6 +367,7 @@ interface ValidOptions {
   onDecision: ((record: DecisionRecord) => void) | undefined;
   requestProperty: string;
   timeoutMs: number;
+  reuseSession: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
 }
 
 function validateOptions(options: LoginStackOptions): ValidOptions {
@@ -374,6 +398,10 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     throw new TypeError('loginStack: option "timeoutMs" must be a number of milliseconds (0 disables the timeout)');
   }
   const session = bool('session', true);
+  const reuseSession = options.reuseSession ?? true;
+  if (typeof reuseSession !== 'boolean' && typeof reuseSession !== 'function') {
+    throw new TypeError('loginStack: option "reuseSession" must be a boolean or a function');
+  }
   const requestProperty = str('requestProperty');
   if (requestProperty !== undefined && session) {
     throw new TypeError('loginStack: option "requestProperty" needs session: false (with sessions, req.login sets passport\'s user property)');
@@ -387,7 +415,39 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     onDecision: options.onDecision,
     requestProperty: requestProperty ?? 'user',
     timeoutMs,
+    reuseSession,
   };
+}
+
+/** The user Passport restored from the session (`passport.session()`), if the request has an authenticated session. */
+function authenticatedSessionUser(req: Request): Express.User | undefined {
+  const r = req as Request & { isAuthenticated?: () => boolean };
+  return req.session !== undefined && typeof r.isAuthenticated === 'function' && r.isAuthenticated() ? req.user : undefined;
+}
+
+interface SessionMark {
+  ticketstack?: { stacks?: unknown };
+}
+
+/** The stacks that authenticated the session's user. */
+function sessionStacks(req: Request): readonly string[] {
+  const stacks = (req.session as SessionMark | undefined)?.ticketstack?.stacks;
+  return Array.isArray(stacks) ? (stacks as string[]) : [];
+}
+
+/** Remembers in the session that this stack authenticated its user (`fresh`: a new login, forget the others). */
+function markSessionStack(req: Request, stackId: string, fresh: boolean): void {
+  const session = req.session as SessionMark | undefined;
+  if (session === undefined) return;
+  const stacks = fresh ? [] : sessionStacks(req).filter((s) => s !== stackId);
+  session.ticketstack = { stacks: [...stacks, stackId] };
+}
+
+/** Two module users are the same person when both have the same string `id` (or are the same value). */
+function sameUser(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const id = (u: unknown): unknown => (u !== null && typeof u === 'object' ? (u as { id?: unknown }).id : undefined);
+  return typeof id(a) === 'string' && id(a) === id(b);
 }
 
 function validateEntry(entry: PassportStackEntry, i: number, authenticator: PassportAuthenticatorLike): ValidEntry {
