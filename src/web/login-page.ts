@@ -8,6 +8,8 @@
  * - **Login CSRF**: the form carries the session's synchronizer token (`csrf.ts`); a POST without a valid one is
  *   refused with 403 `ERR_CSRF_TOKEN_INVALID` before any credential is read.
  * - **Return URL**: only a local path (`return-path.ts`); anything else falls back to `defaultReturnTo`.
+ * - **A POST always signs on anew**: a session already signed in is logged out first, so the template's stack runs
+ *   on the submitted credentials (switching users works; a planted signed-in session is no shortcut).
  * - A failed login shows one generic message (the template's `failureRedirect`, `?error=1`), never which of user
  *   or password was wrong. Pages are `Cache-Control: no-store`, allow no script, no framing; every value is escaped.
  *
@@ -106,14 +108,16 @@ export function loginPage(options: LoginPageOptions): Router {
         sendRefusal(res, 403, 'ERR_CSRF_TOKEN_INVALID', 'This sign-in form has expired or was not sent by this site. Reload the page and sign in again.', 'Sign-in refused');
         return;
       }
-      const returnTo = safeReturnPath(body.returnTo);
-      // Kept in the session for the form shown again after a failed attempt; a successful login regenerates
-      // the session (dropping it), so the value for the redirect travels in res.locals.
-      const session = req.session as unknown as Record<string, unknown>;
-      if (returnTo === undefined) delete session[RETURN_KEY];
-      else session[RETURN_KEY] = returnTo;
-      res.locals.ticketstackReturnTo = returnTo;
-      next();
+      endCurrentLogin(req).then(() => {
+        const returnTo = safeReturnPath(body.returnTo);
+        // Kept in the session for the form shown again after a failed attempt; a successful login regenerates
+        // the session (dropping it), so the value for the redirect travels in res.locals.
+        const session = req.session as unknown as Record<string, unknown>;
+        if (returnTo === undefined) delete session[RETURN_KEY];
+        else session[RETURN_KEY] = returnTo;
+        res.locals.ticketstackReturnTo = returnTo;
+        next();
+      }, next);
     },
     runTemplate,
     (_req: Request, res: Response) => {
@@ -121,6 +125,18 @@ export function loginPage(options: LoginPageOptions): Router {
     },
   );
   return router;
+}
+
+/**
+ * A login POST always checks the credentials it carries. A session that is already signed in would otherwise be
+ * served from the session (the stack does not run again for a session it logged in), so the form could not switch
+ * users, and a signed-in session planted in a victim's browser (login fixation) would keep the attacker's account
+ * whatever the victim typed. So the current login ends first (Passport 0.7's logout regenerates the session).
+ */
+function endCurrentLogin(req: Request): Promise<void> {
+  const r = req as Request & { isAuthenticated?: () => boolean };
+  if (typeof r.isAuthenticated !== 'function' || !r.isAuthenticated()) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => req.logout({ keepSessionInfo: false }, (err) => (err ? reject(err) : resolve())));
 }
 
 interface FormModel {
