@@ -3,7 +3,7 @@
 // and a browser without a ticket is sent to the portal's login page. It also serves
 //   GET /api/report   for the portal's server-to-server calls, with an assertion ticket (header MYSAPSSO2), and
 //   GET /cics/whoami  a PassTicket sign-on (HTTP Basic with the user ID and a PassTicket for CICSAPP1), and
-//   /inspector        its own inspector (the demo users exist here too, with unknown passwords).
+//   /inspector        its own inspector, read only (the demo users exist here too, with unknown passwords).
 import { join } from 'node:path';
 import express from 'express';
 import { createTicketStack, defineApplication, inspector } from 'ticketstack';
@@ -15,13 +15,15 @@ const SYSTEM = 'Backend (BCK/100)';
 
 /**
  * @param {{ dataDir: string, portalUrl: () => string, portalCertificate: string, portal: { sid: string, client: string },
- *           passTicketKey: string, sessionSecret: string, onEvent?: (event: object) => void }} options
+ *           passTicketKey: string, onEvent?: (event: object) => void }} options
  */
 export async function createBackend(options) {
   const keystoreDir = join(options.dataDir, 'backend-keystore');
   const sso = await createTicketStack({
     keystore: { dir: keystoreDir, create: BACKEND },
-    session: { secret: options.sessionSecret, name: 'backend.sid', cookie: { secure: 'auto' } },
+    // No session of its own: the logon ticket is checked on every request, so signing out at the portal (which
+    // removes the ticket) ends access here too. A session would keep the user signed in here until it ended.
+    session: false,
     redisUrl: false, // the demo runs on the embedded defaults, whatever the environment says
     databaseUrl: false,
     users: { path: join(options.dataDir, 'backend-users.json') },
@@ -57,7 +59,8 @@ export async function createBackend(options) {
   const app = express();
   app.disable('x-powered-by');
   app.use(sso.router);
-  app.use('/inspector', inspector({ policies: sso.policies, template: 'backend_page', users: sso.users, decisions: sso.decisions, title: 'Backend inspector' }));
+  // Read only: edits need a session (their anti-CSRF token lives there), and this app has none.
+  app.use('/inspector', inspector({ policies: sso.policies, template: 'backend_page', users: sso.users, decisions: sso.decisions, title: 'Backend inspector', allowEdit: false }));
 
   app.get('/', sso.protect('backend_page'), (req, res) => {
     const u = req.user;

@@ -13,7 +13,7 @@ import { createPortal, PORTAL } from './portal.js';
 export async function startExample(options) {
   const host = options.host ?? 'localhost';
   const secrets = await loadDemoSecrets(options.dataDir);
-  const sessionSecret = () => randomBytes(48).toString('base64'); // per start: sessions end at a restart anyway (memory store)
+  const sessionSecret = () => randomBytes(48).toString('base64'); // the portal's, per start: its sessions end at a restart anyway (memory store)
   const urlOf = (server) => `http://${host}:${server.address().port}`;
   const listen = async (app, port) => {
     const server = app.listen(port, host === 'localhost' ? '127.0.0.1' : host);
@@ -39,7 +39,6 @@ export async function startExample(options) {
     portalCertificate: portal.sso.keystore.own.certificate.pem,
     portal: PORTAL,
     passTicketKey: secrets.passTicketKey,
-    sessionSecret: sessionSecret(),
     ...(options.onEvent ? { onEvent: (e) => options.onEvent('backend', e) } : {}),
   });
   const backendServer = await listen(backend.app, options.backendPort ?? 3001);
