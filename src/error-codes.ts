@@ -8,6 +8,7 @@
 import type { CicsCondition, CicsConditionCode } from './passticket/cics.js';
 import type { HttpErrorCode } from './config/error-handler.js';
 import type { KeystoreError, KeystoreErrorCode } from './keystore/errors.js';
+import type { CredentialRefusalCode } from './modules/credentials.js';
 import type { PassTicketError, PassTicketErrorCode } from './passticket/errors.js';
 import type { StackError, StackErrorCode } from './stack/errors.js';
 import type { StateError, StateErrorCode } from './state/errors.js';
@@ -27,6 +28,8 @@ export type TicketStackErrorCode =
   | UserStoreErrorCode
   | SignOnErrorCode
   | WebErrorCode
+  /** A login module's refusal of oversized credentials (decision record and `onRefusal` only; no error class). */
+  | CredentialRefusalCode
   /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
   | HttpErrorCode
   // Refusal codes of login modules (decision record `error.reason`, `onRefusal`; never sent to a client).

@@ -74,6 +74,7 @@ export {
   ESM_CODES,
   jwtTokenVerifier,
   logonTicketTokenVerifier,
+  MAX_TOKEN_LENGTH,
   PassTicketService,
 } from './passticket/cics.js';
 export type {

@@ -30,6 +30,9 @@ const certLines = (cert: CertificateInfo, indent = '  ') =>
     `sha-256:     ${cert.fingerprint}`,
   ].map((l) => `${indent}${l}\n`).join('');
 
+const weakLine = (allowed: boolean, indent = '  ') =>
+  allowed ? `${indent}weak key:    accepted at import (--allow-weak-key); its tickets verify only with --allow-weak-keys\n` : '';
+
 export function registerKeystoreCommands(program: Command, io: CliIo = processIo): Command {
   const keystore = configureCommand(program.command('keystore'), io).description(
     `Manage a ticket keystore folder: own key pair and certificate (with SID and client), and trusted certificates with their ACL entries. The private key is encrypted when ${PASSPHRASE_ENV} is set.`,
@@ -93,6 +96,7 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
     keystore.command('import'),
     'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 100',
     'ticketstack keystore import ./keystore ERP.crt --sid ERP --client 200 --name ERP-200',
+    'ticketstack keystore import ./keystore WSP.crt --sid WSP --client 200 --allow-weak-key   # an old DSA-512 system',
   )
     .description("Trust a certificate (PEM or DER, e.g. exported from SAP's STRUSTSSO2) for tickets issued by SID/client: adds an ACL entry")
     .argument('<dir>', 'keystore folder')
@@ -102,8 +106,9 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
     .option('--name <name>', 'entry name (default <SID>-<client>)')
     .option('--subject-dn <dn>', "ACL subject DN (default the certificate's subject)")
     .option('--issuer-dn <dn>', "ACL issuer DN (default the certificate's issuer)")
+    .option('--allow-weak-key', 'trust a certificate whose key is below DSA-1024 / RSA-2048 / EC-256 (e.g. an old DSA-512 ABAP system); its tickets also need `ticket verify --allow-weak-keys`')
     .option('--json', 'print JSON')
-    .action(async (dir: string, certFile: string, opts: { sid: string; client: string; name?: string; subjectDn?: string; issuerDn?: string; json?: boolean }) =>
+    .action(async (dir: string, certFile: string, opts: { sid: string; client: string; name?: string; subjectDn?: string; issuerDn?: string; allowWeakKey?: boolean; json?: boolean }) =>
       runAction(io, opts.json === true, async () => {
         const ks = await Keystore.load(dir, passphraseOption(io));
         let bytes: Buffer;
@@ -118,10 +123,11 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
           ...(opts.name === undefined ? {} : { name: opts.name }),
           ...(opts.subjectDn === undefined ? {} : { subjectDn: opts.subjectDn }),
           ...(opts.issuerDn === undefined ? {} : { issuerDn: opts.issuerDn }),
+          allowWeakKey: opts.allowWeakKey === true,
         });
         await ks.save(dir);
-        if (opts.json === true) printJson(io, { ok: true, name: entry.name, acl: entry.acl, certificate: describeCert(entry.certificate) });
-        else io.stdout(`trusted ${entry.name}: tickets from ${entry.acl.sid}/${entry.acl.client} signed by\n${certLines(entry.certificate)}`);
+        if (opts.json === true) printJson(io, { ok: true, name: entry.name, acl: entry.acl, weakKeyAllowed: entry.weakKeyAllowed, certificate: describeCert(entry.certificate) });
+        else io.stdout(`trusted ${entry.name}: tickets from ${entry.acl.sid}/${entry.acl.client} signed by\n${certLines(entry.certificate)}${weakLine(entry.weakKeyAllowed)}`);
       }),
     );
 
@@ -132,14 +138,14 @@ export function registerKeystoreCommands(program: Command, io: CliIo = processIo
     .action(async (dir: string, opts: { json?: boolean }) =>
       runAction(io, opts.json === true, async () => {
         const ks = await Keystore.load(dir, passphraseOption(io));
-        const trusted = ks.trusted.map((e) => ({ name: e.name, acl: e.acl, certificate: describeCert(e.certificate) }));
+        const trusted = ks.trusted.map((e) => ({ name: e.name, acl: e.acl, weakKeyAllowed: e.weakKeyAllowed, certificate: describeCert(e.certificate) }));
         if (opts.json === true) {
           printJson(io, { ok: true, own: { sid: ks.own.sid, client: ks.own.client, alias: ks.own.alias, certificate: describeCert(ks.own.certificate) }, trusted });
           return;
         }
         io.stdout(`own: ${ks.own.sid}/${ks.own.client} (alias ${ks.own.alias})\n${certLines(ks.own.certificate)}`);
         if (trusted.length === 0) io.stdout('trusted: none (only own tickets are accepted)\n');
-        for (const e of ks.trusted) io.stdout(`trusted ${e.name}: ${e.acl.sid}/${e.acl.client}\n  ACL subject: ${e.acl.subjectDn}\n  ACL issuer:  ${e.acl.issuerDn}\n${certLines(e.certificate)}`);
+        for (const e of ks.trusted) io.stdout(`trusted ${e.name}: ${e.acl.sid}/${e.acl.client}\n  ACL subject: ${e.acl.subjectDn}\n  ACL issuer:  ${e.acl.issuerDn}\n${certLines(e.certificate)}${weakLine(e.weakKeyAllowed)}`);
       }),
     );
 

@@ -16,7 +16,7 @@
  * @module
  */
 import { canonicalAttributeType, dnEquals, parseDn, type ParsedDn } from '../keystore/distinguished-name.js';
-import { assertUserId } from '../users/internal.js';
+import { assertUserId, isValidUserId } from '../users/internal.js';
 import type { ClientCertificate } from './client-cert-verification.js';
 
 export interface ClientCertTableEntry {
@@ -158,11 +158,5 @@ function apply(rule: Compiled, cert: ClientCertificate): string | undefined {
 
 /** A mapped value that is a valid user ID, else `undefined`. */
 function userId(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    assertUserId('client certificate', value);
-    return value;
-  } catch {
-    return undefined;
-  }
+  return isValidUserId(value) ? value : undefined;
 }

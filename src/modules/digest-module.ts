@@ -30,7 +30,7 @@ import { readClock, type Clock } from '../ticket/validity.js';
 import { DIGEST_HEX_LENGTH, digestHash, isDigestRealm, type DigestHashAlgorithm } from '../users/digest-credentials.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
-import { assertUserId } from '../users/internal.js';
+import { isValidUserId } from '../users/internal.js';
 import { checkOptionKeys, CustomStrategy } from './credentials.js';
 import { decodeExtValue, isDigestAuthorization, latin1AsUtf8, parseDigestAuthorization, quote, type DigestDirectives } from './digest-header.js';
 import { CLOCK_SKEW_MS, DigestNonces } from './digest-nonce.js';
@@ -206,7 +206,7 @@ export function createDigestStrategy(options: DigestStrategyOptions): DigestStra
       if (!new RegExp(`^[0-9a-fA-F]{${DIGEST_HEX_LENGTH[base]}}$`).test(r.username)) return refuse('ERR_DIGEST_MALFORMED');
     } else {
       name = r.username;
-      if (!isUserId(name)) return refuse('ERR_DIGEST_REFUSED'); // the store would throw a TypeError (a 500)
+      if (!isValidUserId(name)) return refuse('ERR_DIGEST_REFUSED'); // the store would throw a TypeError (a 500)
     }
     const credential = await users.findDigestCredential!(
       name === undefined ? { realm, algorithm: base, userhash: r.username } : { realm, algorithm: base, username: name },
@@ -265,16 +265,6 @@ export function createDigestStrategy(options: DigestStrategyOptions): DigestStra
   strategy.name = options.name ?? 'sap-digest';
   strategy.commit = commit;
   return strategy;
-}
-
-/** A user ID the stores accept (users/internal.ts): 1–256 characters, no control characters, no blanks around it. */
-function isUserId(id: string): boolean {
-  try {
-    assertUserId('digest', id);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function baseAlgorithm(a: DigestAlgorithmName): DigestHashAlgorithm {

@@ -14,23 +14,34 @@ import type { Strategy } from 'passport';
 import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
+import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
 import type { Clock } from '../ticket/validity.js';
-import { verifyTicket, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
-import { checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
+import { DEFAULT_MIN_KEY_BITS, verifyTicket, type MinKeyBits, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
+import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
 
-export interface EvaluateTicketStrategyOptions {
+/** The options both ticket modules pass on to `verifyTicket`. */
+export interface TicketModuleVerifyOptions {
   keystore: Keystore;
   toleranceMinutes?: number;
   allowedAlgorithms?: readonly TicketAlgorithm[];
+  /** Longer ticket text is refused before decoding with `ERR_TICKET_TOO_LARGE` (default 8192 characters). */
+  maxTicketLength?: number;
+  /** Minimum signer key sizes (default DSA 1024, RSA 2048, EC 256 bits); lower than that warns. */
+  minKeyBits?: MinKeyBits;
+  /** Accept signer keys below `minKeyBits` (e.g. an old ABAP system's DSA-512). Default false; true warns. */
+  allowWeakKeys?: boolean;
+  now?: Clock;
+}
+
+export interface EvaluateTicketStrategyOptions extends TicketModuleVerifyOptions {
   /** Authschemes ordered from weakest to strongest (default `['default']`). */
   authSchemeRanks?: readonly string[];
   /** The rank a ticket's authscheme must reach (default `'default'`). */
   authScheme?: string;
   /** Maps the ticket's user name (portal user first, else ticket user) to this service's user ID. */
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
-  now?: Clock;
   /** Strategy name (default `sap-evaluate-ticket`). */
   name?: string;
   onRefusal?: (event: { code: TicketRefusalCode }) => void;
@@ -50,7 +61,7 @@ export interface TicketFailureInfo {
   message: string;
 }
 
-const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'name', 'onRefusal'];
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {
@@ -62,22 +73,26 @@ export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUs
 }
 
 /** The `verifyTicket` options of both ticket modules, checked now (a `TypeError`) rather than on the first request. */
-export function ticketVerifyOptions(
-  where: string,
-  o: { keystore: Keystore; toleranceMinutes?: number; allowedAlgorithms?: readonly TicketAlgorithm[]; now?: Clock },
-  assertion: boolean,
-): VerifyTicketOptions {
-  const verifyOptions: VerifyTicketOptions = {
+export function ticketVerifyOptions(where: string, o: TicketModuleVerifyOptions, assertion: boolean): VerifyTicketOptions & { maxLength: number } {
+  const verifyOptions: VerifyTicketOptions & { maxLength: number } = {
     keystore: o.keystore,
+    maxLength: checkLimitOption(where, 'maxTicketLength', o.maxTicketLength, DEFAULT_MAX_TICKET_TEXT_LENGTH),
     ...(assertion ? { assertion: true } : {}),
     ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
     ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
+    ...(o.minKeyBits === undefined ? {} : { minKeyBits: o.minKeyBits }),
+    ...(o.allowWeakKeys === undefined ? {} : { allowWeakKeys: o.allowWeakKeys }),
     ...(o.now === undefined ? {} : { now: o.now }),
   };
   try {
     verifyTicket('', verifyOptions); // an empty ticket: only an option error is not a TicketError
   } catch (err) {
     if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
+  }
+  const lowered = Object.entries(o.minKeyBits ?? {}).filter(([k, v]) => typeof v === 'number' && v < DEFAULT_MIN_KEY_BITS[k as keyof MinKeyBits]);
+  if (o.allowWeakKeys === true || lowered.length > 0) {
+    const how = o.allowWeakKeys === true ? 'allowWeakKeys' : `minKeyBits ${lowered.map(([k, v]) => `${k} ${v}`).join(', ')}`;
+    process.emitWarning(`ticketstack: ${where} with ${how} accepts tickets signed with keys below DSA-1024 / RSA-2048 / EC-256`, 'TicketStackWarning');
   }
   return verifyOptions;
 }

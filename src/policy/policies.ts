@@ -139,17 +139,17 @@ const str = (o: Record<string, TemplateOptionValue>, k: string): string | undefi
 /** The built-in modules: option keys are the data options of each factory; dependencies are injected. */
 const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
   EvaluateTicket: {
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],
     secretOptions: [],
     create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
   },
   EvaluateAssertionTicket: {
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],
     secretOptions: [],
     create: (o, d) => createEvaluateAssertionTicketStrategy({ ...(o as object), keystore: d.keystore, state: d.state, ...(d.now ? { now: d.now } : {}) }),
   },
   BasicPassword: {
-    optionKeys: ['usernameField', 'passwordField', 'realm'],
+    optionKeys: ['usernameField', 'passwordField', 'realm', 'maxCredentialLength'],
     secretOptions: [],
     create: (o, d) => createBasicPasswordStrategy({ ...(o as object), users: d.users, guard: d.guard }),
   },
@@ -178,7 +178,7 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
     },
   },
   PassTicket: {
-    optionKeys: ['application', 'usernameField', 'passwordField'],
+    optionKeys: ['application', 'usernameField', 'passwordField', 'maxCredentialLength'],
     secretOptions: [],
     create: (o, d) => {
       if (d.passTicketVerifier === undefined) throw new TypeError("the PassTicket module needs dependencies.passTicketVerifier");

@@ -27,7 +27,7 @@ export function decodeTicketText(text: string, options: DecodeTicketTextOptions 
   if (text.length > maxLength) {
     throw new TicketError('ERR_TICKET_TOO_LARGE', `ticket text is ${text.length} characters, more than maxLength ${maxLength}`);
   }
-  let s = text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '');
+  let s = trimLineBreaks(text);
   // SAP loops while a '%' remains. Real tickets are URL-encoded at most two or three times (proxies, Tomcat); the
   // passes are capped so that "%252525…" cannot make decoding quadratic.
   for (let pass = 0; s.includes('%'); pass++) {
@@ -50,6 +50,19 @@ export function encodeTicketText(bytes: Uint8Array): string {
     .replace(/\+/g, '!')
     .replace(/\//g, '%2F')
     .replace(/=/g, '%3D');
+}
+
+/**
+ * Drops leading and trailing CR, LF and TAB in one linear pass. (The regex `/^[\r\n\t]+|[\r\n\t]+$/g` it replaces
+ * backtracked quadratically on a run of tabs inside the text: about 150 ms for 8,000 tabs in one cookie.)
+ */
+function trimLineBreaks(s: string): string {
+  const isBreak = (c: number) => c === 0x0d || c === 0x0a || c === 0x09;
+  let start = 0;
+  let end = s.length;
+  while (start < end && isBreak(s.charCodeAt(start))) start++;
+  while (end > start && isBreak(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
 }
 
 function percentDecode(s: string): string {

@@ -31,8 +31,13 @@ export function idKey(where: string, id: unknown): string {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** True for a user ID every store accepts: 1–256 characters, no control characters, no surrounding blanks. */
+export function isValidUserId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= 256 && !CONTROL.test(id) && id.trim() === id;
+}
+
 export function assertUserId(where: string, id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 256 || CONTROL.test(id) || id.trim() !== id) {
+  if (!isValidUserId(id)) {
     throw new TypeError(`${where}: user id must be a non-empty string of at most 256 characters, without control characters or surrounding blanks`);
   }
 }

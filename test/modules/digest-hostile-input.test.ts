@@ -63,6 +63,10 @@ describe('the module, on any header: 400 or 401, never a 5xx, never a hang', () 
   });
   afterAll(() => state.close());
 
+  const sameDirectives = (a: string, b: string): boolean => {
+    const [pa, pb] = [parseDigestAuthorization(a), parseDigestAuthorization(b)];
+    return pa.ok && pb.ok && JSON.stringify([...pa.directives].sort()) === JSON.stringify([...pb.directives].sort());
+  };
   const status = async (authorization: string) => (await request(server).get('/login').set('Authorization', authorization)).status;
 
   it('random header values', async () => {
@@ -80,7 +84,9 @@ describe('the module, on any header: 400 or 401, never a 5xx, never a hang', () 
         const i = at % valid.length;
         const mutated = valid.slice(0, i) + insert + valid.slice(Math.min(valid.length, i + cut));
         const s = await status(mutated);
-        expect(mutated === valid ? [200, 401] : [400, 401]).toContain(s);
+        // A mutation can leave the same directives (a backslash before an ordinary character in a quoted string is
+        // a quoted-pair for that character): that is still the valid header, accepted once, then a replay.
+        expect(sameDirectives(mutated, valid) ? [200, 401] : [400, 401]).toContain(s);
       }),
       { numRuns: 300 },
     );
