@@ -14,6 +14,7 @@ import type { StateError, StateErrorCode } from './state/errors.js';
 import type { TicketError, TicketErrorCode } from './ticket/errors.js';
 import type { SignOnError, SignOnErrorCode, UserStoreError, UserStoreErrorCode } from './users/errors.js';
 import type { LoginRefusalCode } from './modules/refusal-codes.js';
+import type { WebError, WebErrorCode } from './web/errors.js';
 
 export type TicketStackErrorCode =
   | StackErrorCode
@@ -24,6 +25,7 @@ export type TicketStackErrorCode =
   | StateErrorCode
   | UserStoreErrorCode
   | SignOnErrorCode
+  | WebErrorCode
   /** Codes `errorHandler` answers for errors that are not this package's own (no error class carries them). */
   | HttpErrorCode
   /** Refusal codes of the login modules (decision record `error.reason`, `onRefusal`; never sent to a client). */
@@ -37,4 +39,5 @@ export type AnyTicketStackError =
   | CicsCondition
   | StateError
   | UserStoreError
-  | SignOnError;
+  | SignOnError
+  | WebError;

@@ -154,3 +154,8 @@ export { CLIENT_CERT_TEMPLATE, DIGEST_TEMPLATE } from './policy/index.js';
 export type { LoginRefusalCode } from './modules/refusal-codes.js';
 export type { PasswordRefusalCode } from './modules/basic-password-module.js';
 export type { PassTicketRefusalCode } from './modules/passticket-module.js';
+// Web pages: login form, inspector (issue 7).
+export { loginPage, inspector, listProtectedRoutes, safeReturnPath, WebError } from './web/index.js';
+export type { DecisionSource, InspectorOptions, LoginPageOptions, ProtectedRoute, WebErrorCode } from './web/index.js';
+export { POLICY_TEMPLATE } from './policy/index.js';
+export type { PolicyHandler } from './policy/index.js';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { createPolicies } from './policies.js';
+export { createPolicies, POLICY_TEMPLATE } from './policies.js';
 export type {
   CreatePoliciesOptions,
   ModuleFactory,
@@ -11,6 +11,7 @@ export type {
   Policies,
   PolicyDependencies,
   PolicyDescription,
+  PolicyHandler,
   PolicyModule,
 } from './policies.js';
 export {

@@ -80,6 +80,7 @@ export interface PolicyDescription {
     readonly description?: string;
     readonly version: number;
     readonly builtin: boolean;
+    readonly failureRedirect?: string;
     /** A built-in template these dependencies cannot run (e.g. `digest` without `digestNonceSecret`): why. */
     readonly unavailable?: string;
     readonly modules: readonly { readonly name: string; readonly module: string; readonly flag: string; readonly options: Readonly<Record<string, unknown>> }[];
@@ -96,11 +97,21 @@ export interface Policies {
   /** Reads a JSON file `{ templates: [...] }` and loads it; an invalid file is refused whole (TypeError). */
   reloadFile(path: string): Promise<void>;
   /** Middleware running the current version of the named template (or a fixed inline template) on each request. */
-  protect(template: string | Template): RequestHandler;
+  protect(template: string | Template): PolicyHandler;
   describe(): PolicyDescription;
   /** The names of the current templates. */
   templateNames(): string[];
 }
+
+/**
+ * The property `protect()` puts on the handler it returns: the template's name (for an inline template, its
+ * `name`). Lets an inspector list the routes of an Express app and the template protecting each, by walking the
+ * app's router (a handler does not know its own path).
+ */
+export const POLICY_TEMPLATE: unique symbol = Symbol.for('ticketstack.policy.template');
+
+/** A handler returned by `protect()`. */
+export type PolicyHandler = RequestHandler & { readonly [POLICY_TEMPLATE]: { readonly name: string; readonly inline: boolean } };
 
 interface Registered {
   readonly create: ModuleFactory;
@@ -316,21 +327,22 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
         throw new TypeError(`policy file ${JSON.stringify(path)}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       }
     },
-    protect(template: string | Template): RequestHandler {
+    protect(template: string | Template): PolicyHandler {
       if (typeof template !== 'string') {
-        const fixed = compile(template).handler!;
-        return (req, res, next) => fixed(req, res, next);
+        const compiled = compile(template);
+        const fixed = compiled.handler!;
+        return tagged((req, res, next) => fixed(req, res, next), compiled.template.name, true);
       }
       if (!current.has(template)) throw new TypeError(`protect: unknown template '${template}'; defined: ${[...current.keys()].join(', ')}`);
       const unavailable = current.get(template)?.unavailable;
       if (unavailable !== undefined) throw new TypeError(`protect: built-in ${unavailable.message}`, { cause: unavailable });
       protectedNames.add(template);
-      return function ticketstackPolicy(req: Request, res: Response, next: NextFunction): void {
+      return tagged(function ticketstackPolicy(req: Request, res: Response, next: NextFunction): void {
         // The version current at the start of the request serves the whole request.
         const c = current.get(template);
         if (c?.handler === undefined) return next(c?.unavailable ?? new TypeError(`policy template '${template}' is not defined`));
         c.handler(req, res, next);
-      };
+      }, template, false);
     },
     describe(): PolicyDescription {
       return {
@@ -339,6 +351,7 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
           ...(c.template.description !== undefined ? { description: c.template.description } : {}),
           version: c.version,
           builtin: c.builtin,
+          ...(c.template.failureRedirect !== undefined ? { failureRedirect: c.template.failureRedirect } : {}),
           ...(c.unavailable !== undefined ? { unavailable: c.unavailable.message } : {}),
           modules: c.template.modules.map((m) => {
             const secret = modules.get(m.module)?.secretOptions ?? [];
@@ -356,6 +369,11 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     },
     templateNames: () => [...current.keys()],
   };
+}
+
+function tagged(handler: RequestHandler, name: string, inline: boolean): PolicyHandler {
+  Object.defineProperty(handler, POLICY_TEMPLATE, { value: Object.freeze({ name, inline }) });
+  return handler as PolicyHandler;
 }
 
 /**
