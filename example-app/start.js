@@ -1,69 +1,58 @@
-// A minimal ticketstack example: one route behind a JAAS login stack of two passport-custom strategies.
-//   1. ApiKey        SUFFICIENT  header `x-api-key: demo-key` -> the service account, stack stops here
-//   2. BasicPassword REQUISITE   HTTP Basic against two hard-coded demo users
-// Imports only the package's public entry (`ticketstack` resolves to ./dist through package.json "exports").
-import { timingSafeEqual } from 'node:crypto';
-import express from 'express';
-import passport from 'passport';
-import CustomStrategy from 'passport-custom';
-import { loginStack } from 'ticketstack';
+// `npm start`: the portal and the backend on embedded defaults (no Redis, no PostgreSQL). First start creates a
+// development keystore for each app, the demo users and their passwords under example-app/.data/ (reused after).
+// Imports only the package's public API (`ticketstack` resolves to ./dist; `npm start` builds it first).
+//
+// Environment: PORTAL_PORT (default 3000), BACKEND_PORT (3001), EXAMPLE_DATA_DIR (example-app/.data),
+// EXAMPLE_QUIET=1 (no line per login decision).
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startExample } from './example.js';
 
-const DEMO_USERS = { alice: 'wonderland', bob: 'builder' }; // demo only: never hard-code real credentials
-const DEMO_API_KEY = 'demo-key';
-
-const same = (a, b) => {
-  const x = Buffer.from(String(a));
-  const y = Buffer.from(String(b));
-  return x.length === y.length && timingSafeEqual(x, y);
+const port = (name, dflt) => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TypeError(`${name} must be a port number (0 to 65535), got ${JSON.stringify(v)}`);
+  return n;
 };
 
-// No API key header: pass() ("ignore me"), so the next module decides.
-passport.use(
-  'ApiKey',
-  new CustomStrategy(function (req, done) {
-    const key = req.get('x-api-key');
-    if (key === undefined) return this.pass();
-    return same(key, DEMO_API_KEY) ? done(null, { id: 'service-account' }) : done(null, false);
-  }),
-);
-
-// No Authorization header, or a wrong password: fail with a Basic challenge.
-passport.use(
-  'BasicPassword',
-  new CustomStrategy(function (req, done) {
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.get('authorization') ?? '');
-    if (!match) return this.fail('Basic realm="ticketstack-demo"', 401);
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const [name, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    const expected = Object.hasOwn(DEMO_USERS, name) ? DEMO_USERS[name] : undefined;
-    if (colon < 0 || expected === undefined || !same(password, expected)) return this.fail('Basic realm="ticketstack-demo"', 401);
-    return done(null, { id: name });
-  }),
-);
-
-const app = express();
-app.get('/', (_req, res) => res.type('text/plain').send('ticketstack demo: GET /private\n'));
-app.get(
-  '/private',
-  loginStack(
-    [
-      { name: 'ApiKey', flag: 'SUFFICIENT', module: 'ApiKey' },
-      { name: 'BasicPassword', flag: 'REQUISITE', module: 'BasicPassword' },
-    ],
-    {
-      name: 'demo',
-      session: false, // stateless API: no express-session needed
-      onDecision: (record) => console.log(JSON.stringify({ event: 'ticketstack.decision', ...record })),
-    },
-  ),
-  (req, res) => res.json({ hello: req.user.id, creditedModule: req.ticketstack?.decision?.creditedModule }),
-);
-
-const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, '127.0.0.1', () => {
-  const url = `http://127.0.0.1:${server.address().port}`;
-  console.log(`ticketstack example listening on ${url}`);
-  console.log(`  curl -u alice:wonderland ${url}/private     (demo users: alice/wonderland, bob/builder)`);
-  console.log(`  curl -H 'x-api-key: ${DEMO_API_KEY}' ${url}/private`);
+const quiet = process.env.EXAMPLE_QUIET === '1';
+const dataDir = process.env.EXAMPLE_DATA_DIR || fileURLToPath(new URL('./.data/', import.meta.url));
+const shownDir = relative(process.cwd(), dataDir) || '.';
+const example = await startExample({
+  dataDir,
+  portalPort: port('PORTAL_PORT', 3000),
+  backendPort: port('BACKEND_PORT', 3001),
+  onEvent: (app, event) => {
+    if (quiet || event.type !== 'decision') return;
+    const r = event.record;
+    const why = r.ok ? '' : ` ${r.error?.reason ?? r.error?.code ?? ''}`;
+    console.log(`[${app}] ${r.stack} ${r.route} → ${r.outcome}${why}`);
+  },
 });
+
+const width = Math.max(...example.users.map((u) => u.id.length));
+console.log(`
+ticketstack example${example.firstStart ? ` (first start: keystores, demo users and their passwords created in ${shownDir}/)` : ''}
+
+  Portal:     ${example.portalUrl}/   sign in here
+  Backend:    ${example.backendUrl}/   accepts the portal's logon tickets, asks no password
+  Inspector:  ${example.portalUrl}/inspector and ${example.backendUrl}/inspector   routes, templates, last decisions (administrators)
+
+  DEMO users, random passwords of this checkout (kept in ${shownDir}/demo-secrets.json):
+${example.users.map((u) => `    ${u.id.padEnd(width)}  ${u.password}   ${u.note}`).join('\n')}
+
+  Ctrl-C stops both apps.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    example.close().then(() => process.exit(0), (err) => {
+      console.error(err);
+      process.exit(1);
+    });
+  });
+}

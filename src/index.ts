@@ -74,6 +74,7 @@ export {
   ESM_CODES,
   jwtTokenVerifier,
   logonTicketTokenVerifier,
+  MAX_TOKEN_LENGTH,
   PassTicketService,
 } from './passticket/cics.js';
 export type {
@@ -134,3 +135,27 @@ export type {
 } from './policy/index.js';
 export { logout, logoutHandler } from './modules/logout.js';
 export type { LogoutOptions } from './modules/logout.js';
+export { createTicketStack } from './config/create-ticket-stack.js';
+export type { TicketStack, TicketStackServices } from './config/create-ticket-stack.js';
+export type { KeystoreConfig, SessionConfig, SessionCookieConfig, StateConfig, TicketStackConfig, UsersConfig } from './config/options.js';
+export { errorHandler } from './config/error-handler.js';
+export type { ErrorHandlerOptions, HttpErrorCode } from './config/error-handler.js';
+export { DecisionLog } from './config/decision-log.js';
+export type { DecisionEvent, HttpErrorEvent, KeystoreCreatedEvent, TicketStackEvent } from './config/events.js';
+export type { UserStoreEvent } from './users/postgres-user-store.js';
+export { createDigestStrategy, DIGEST_ALGORITHM_NAMES } from './modules/digest-module.js';
+export type { DigestAlgorithmName, DigestFailureInfo, DigestRefusalCode, DigestStrategy, DigestStrategyOptions, DigestUser } from './modules/digest-module.js';
+export { computeDigestHa1, computeDigestUserhash, DIGEST_HASH_ALGORITHMS } from './users/digest-credentials.js';
+export type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } from './users/digest-credentials.js';
+export { createClientCertStrategy } from './modules/client-cert-module.js';
+export type { ClientCertFailureInfo, ClientCertProxyOptions, ClientCertRefusalCode, ClientCertStrategyOptions, ClientCertUser } from './modules/client-cert-module.js';
+export type { ClientCertRule, ClientCertTableEntry } from './modules/client-cert-mapping.js';
+export { CLIENT_CERT_TEMPLATE, DIGEST_TEMPLATE } from './policy/index.js';
+export type { LoginRefusalCode } from './modules/refusal-codes.js';
+export type { PasswordRefusalCode } from './modules/basic-password-module.js';
+export type { PassTicketRefusalCode } from './modules/passticket-module.js';
+// Web pages: login form, inspector (issue 7).
+export { loginPage, inspector, listProtectedRoutes, safeReturnPath, WebError } from './web/index.js';
+export type { DecisionSource, InspectorOptions, LoginPageOptions, ProtectedRoute, WebErrorCode } from './web/index.js';
+export { POLICY_TEMPLATE } from './policy/index.js';
+export type { PolicyHandler } from './policy/index.js';

@@ -9,6 +9,7 @@
 import type { Command, CommanderError } from 'commander';
 import { isTicketStackError } from '../errors.js';
 import { TicketError } from '../ticket/index.js';
+import { styleFor, withStatusLine, type Style } from './terminal.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -17,7 +18,9 @@ export interface CliIo {
   /** Ends the program after commander printed help or a usage error (`process.exit` by default). */
   exit(code: number): never;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Progress lines go to stderr only when it is a terminal. */
+  /** Colours on stdout only when it is a terminal (see terminal.ts for NO_COLOR / FORCE_COLOR). */
+  readonly stdoutIsTTY: boolean;
+  /** Status lines and colours on stderr only when it is a terminal. */
   readonly stderrIsTTY: boolean;
 }
 
@@ -29,8 +32,19 @@ export const processIo: CliIo = {
   },
   exit: (code) => process.exit(code),
   env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
 };
+
+/** The styles for stdout and stderr: colours only where the stream is a terminal. */
+export function stylesOf(io: CliIo): { out: Style; err: Style } {
+  return { out: styleFor(io.stdoutIsTTY, io.env), err: styleFor(io.stderrIsTTY, io.env) };
+}
+
+/** Runs long work (key generation, password hashing) under a status line on stderr when it is a terminal. */
+export function withProgress<T>(io: CliIo, label: string, work: () => Promise<T>): Promise<T> {
+  return withStatusLine(io.stderrIsTTY, (text) => io.stderr(text), label, work);
+}
 
 /** A usage mistake found after parsing (a bad `--now`, `--lifetime`, …): exit status 2. */
 export class UsageError extends Error {
@@ -44,24 +58,34 @@ export function configureCommand(command: Command, io: CliIo): Command {
     .exitOverride((err: CommanderError) => io.exit(err.exitCode === 0 ? 0 : 2));
 }
 
+/** Appends an "Examples:" block to a command's `--help`. */
+export function withExamples(command: Command, ...examples: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+}
+
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**
- * Runs a command action and reports failures: a refused ticket → exit 1 with its code; a keystore, option or usage
- * error → exit 2. In JSON mode the failure is `{ ok: false, code, message }` on stdout.
+ * Runs a command action and reports failures: a refusal (by default a refused ticket) → exit 1 with its code; a
+ * keystore, option or usage error → exit 2. In JSON mode the failure is `{ ok: false, code, message }` on stdout.
  */
-export async function runAction(io: CliIo, json: boolean, action: () => Promise<void> | void): Promise<void> {
+export async function runAction(
+  io: CliIo,
+  json: boolean,
+  action: () => Promise<void> | void,
+  isRefusal: (err: unknown, code: string) => boolean = (err) => err instanceof TicketError,
+): Promise<void> {
   try {
     await action();
     io.setExitCode(0);
   } catch (err) {
-    const refused = err instanceof TicketError;
     const code = isTicketStackError(err) ? err.code : err instanceof UsageError ? err.code : err instanceof TypeError ? 'ERR_INVALID_OPTION' : 'ERR_UNEXPECTED';
+    const refused = isRefusal(err, code);
     const message = err instanceof Error ? err.message : String(err);
     if (json) printJson(io, { ok: false, code, message });
-    else io.stderr(`${refused ? 'refused' : 'error'}: ${code}: ${message}\n`);
+    else io.stderr(`${stylesOf(io).err.refused(refused ? 'refused' : 'error')}: ${code}: ${message}\n`);
     io.setExitCode(refused ? 1 : 2);
   }
 }

@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { defineApplication } from '../passticket/profiles.js';
-import { configureCommand, printJson, processIo, runAction, UsageError, type CliIo } from './io.js';
+import { configureCommand, printJson, processIo, runAction, stylesOf, UsageError, withExamples, type CliIo } from './io.js';
 
 export const PASSTICKET_KEY_ENV = 'TICKETSTACK_PASSTICKET_KEY';
 
@@ -86,7 +86,11 @@ export function registerPassticketCommands(program: Command, io: CliIo = process
     'Generate and verify RACF-compatible PassTickets (legacy DES, or enhanced HMAC-SHA-512)',
   );
 
-  common(pt.command('generate').description('Print the PassTicket for a user, application and time'))
+  withExamples(
+    common(pt.command('generate').description('Print the PassTicket for a user, application and time')),
+    'ticketstack passticket generate --user MIKEM --app TSOSYS1 --key-file key.hex --time 1111111',
+    `${PASSTICKET_KEY_ENV}=... ticketstack passticket generate --user IBMUSER --app CICSAPP1 --enhanced --mixed --json`,
+  )
     .action(async (opts: CommonOptions) =>
       runAction(io, opts.json === true, async () => {
         const user = userOf(opts.user);
@@ -99,7 +103,10 @@ export function registerPassticketCommands(program: Command, io: CliIo = process
       }),
     );
 
-  common(pt.command('verify').description('Check a PassTicket within ± --window seconds of --time (exit 0 valid, 1 invalid)'))
+  withExamples(
+    common(pt.command('verify').description('Check a PassTicket within ± --window seconds of --time (exit 0 valid, 1 invalid)')),
+    'ticketstack passticket verify --user MIKEM --app TSOSYS1 --key-file key.hex --ticket AEPRRZ3S --time 1111411',
+  )
     .requiredOption('--ticket <passticket>', 'the PassTicket to check')
     .option('--window <seconds>', 'validity window in seconds (default 600)')
     .action(async (opts: CommonOptions & { ticket: string; window?: string }) => {
@@ -119,7 +126,8 @@ export function registerPassticketCommands(program: Command, io: CliIo = process
               : { ok: false, valid: false, code: 'ERR_PASSTICKET_REFUSED', user, application: app.name },
           );
         } else {
-          io.stdout(result.valid ? `valid: generated at ${result.time} (${new Date(result.time! * 1000).toISOString()})\n` : 'invalid\n');
+          const style = stylesOf(io).out;
+          io.stdout(result.valid ? `${style.ok('valid')}: generated at ${result.time} (${new Date(result.time! * 1000).toISOString()})\n` : `${style.refused('invalid')}\n`);
         }
       });
       if (refused) io.setExitCode(1); // runAction set 0 for a completed check (or 2 for a usage error)

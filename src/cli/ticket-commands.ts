@@ -17,7 +17,7 @@ import {
   type TicketAlgorithm,
   type VerifiedTicket,
 } from '../ticket/index.js';
-import { configureCommand, parseNow, passphraseOption, printJson, processIo, runAction, UsageError, type CliIo } from './io.js';
+import { configureCommand, parseNow, passphraseOption, printJson, processIo, runAction, stylesOf, UsageError, withExamples, type CliIo } from './io.js';
 
 /** `TICKET` or `@FILE` (the file's surrounding whitespace is ignored). */
 async function readTicketArg(arg: string): Promise<string> {
@@ -84,8 +84,7 @@ const printable = (value: string | number | null, hex: string) =>
 export function registerTicketCommands(program: Command, io: CliIo = processIo): Command {
   const ticket = configureCommand(program.command('ticket'), io).description('Decode, verify and issue SAP logon tickets and authentication assertion tickets (MYSAPSSO2)');
 
-  ticket
-    .command('decode')
+  withExamples(ticket.command('decode'), 'ticketstack ticket decode @cookie.txt', 'ticketstack ticket decode @cookie.txt --save-cert ERP.crt --json')
     .description('Show what a ticket contains, without checking its signature or trust (exit 1 if it cannot be decoded)')
     .argument('<ticket>', 'the ticket text (cookie/header value, URL-encoded or not) or @FILE')
     .option('--save-cert <file>', 'write the certificate embedded in the ticket (if any) as PEM, e.g. for `keystore import` after checking it out of band')
@@ -112,8 +111,11 @@ export function registerTicketCommands(program: Command, io: CliIo = processIo):
       }),
     );
 
-  ticket
-    .command('verify')
+  withExamples(
+    ticket.command('verify'),
+    'ticketstack ticket verify @cookie.txt --keystore ./keystore',
+    'ticketstack ticket verify "$ASSERTION" --keystore ./keystore --assertion --json',
+  )
     .description('Verify a ticket against a keystore: signer certificate and ACL entry, signature, validity (exit 0 accepted, 1 refused with an ERR_TICKET_* code)')
     .argument('<ticket>', 'the ticket text or @FILE')
     .requiredOption('--keystore <dir>', 'keystore folder')
@@ -144,15 +146,18 @@ export function registerTicketCommands(program: Command, io: CliIo = processIo):
           return;
         }
         io.stdout(
-          `accepted: user ${verified.user ?? '-'}${verified.portalUser === undefined ? '' : ` (portal ${verified.portalUser})`} from ${verified.sid}/${verified.client}` +
+          `${stylesOf(io).out.ok('accepted')}: user ${verified.user ?? '-'}${verified.portalUser === undefined ? '' : ` (portal ${verified.portalUser})`} from ${verified.sid}/${verified.client}` +
             `, valid ${verified.createdAt.toISOString()} .. ${verified.validUntil.toISOString()}` +
             `, signed by ${verified.signer.subjectDn} (${verified.signer.trust === 'own' ? 'own certificate' : `trusted entry ${verified.signer.entry}`}, ${verified.signer.algorithm})\n`,
         );
       }),
     );
 
-  ticket
-    .command('issue')
+  withExamples(
+    ticket.command('issue'),
+    'ticketstack ticket issue --keystore ./keystore --user ALICE --portal-user alice',
+    'ticketstack ticket issue --keystore ./keystore --user ALICE --recipient ERP/100',
+  )
     .description("Issue a logon ticket signed with the keystore's own key (or an assertion ticket with --recipient); prints the ticket text as SAP writes it")
     .requiredOption('--keystore <dir>', 'keystore folder')
     .requiredOption('--user <user>', 'the user (ABAP user ID, 0x01)')

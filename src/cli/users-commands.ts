@@ -10,18 +10,36 @@
  * @module
  */
 import type { Command } from 'commander';
-import { isTicketStackError } from '../errors.js';
-import { configureCommand, printJson, processIo, UsageError, type CliIo } from './io.js';
+import { configureCommand, printJson, processIo, runAction, UsageError, withExamples, withProgress, type CliIo } from './io.js';
 import { FileUserStore } from '../users/file-user-store.js';
 import { PostgresUserStore } from '../users/postgres-user-store.js';
 import { DEFAULT_USERS_FILE } from '../users/create-user-store.js';
+import { SignOnGuard } from '../users/sign-on-guard.js';
+import { RedisStateStore } from '../state/redis-state-store.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
+import type { DigestHashAlgorithm } from '../users/digest-credentials.js';
 
 interface StoreOptions {
   store?: string;
   databaseUrl?: string;
   schema?: string;
   json?: boolean;
+  /** add / passwd: also keep HTTP Digest HA1 values for these realms. */
+  digestRealm?: string[];
+  digestAlgorithm?: string[];
+}
+
+const DIGEST_HELP = `
+HTTP Digest: --digest-realm keeps an HA1 value per realm (and --digest-algorithm) next to the scrypt hash, so the
+Digest login module can check the user. An HA1 is password-equivalent for its realm. Give the same realms as the
+application's user store (digestRealms); a password set without them removes the user's HA1 values.`;
+
+/** The options of the commands that set a password: which HTTP Digest HA1 values to keep. */
+function digestOptions(command: Command): Command {
+  return command
+    .option('--digest-realm <realm...>', 'also keep an HTTP Digest HA1 for this realm (password-equivalent for it)')
+    .option('--digest-algorithm <algorithm...>', 'hash algorithm(s) of those HA1 values: SHA-256 (default), SHA-512-256, MD5')
+    .addHelpText('after', DIGEST_HELP);
 }
 
 const STORE_HELP = `
@@ -46,11 +64,11 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 
   users
     .command('migrate')
-    .description('Create the PostgreSQL schema and table of the user store (idempotent; safe to repeat)')
+    .description('Create the PostgreSQL schema and tables of the user store, or bring an older schema up to date (idempotent; safe to repeat)')
     .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
     .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
     .option('--json', 'print JSON on stdout')
-    .addHelpText('after', '\nExample:\n  ticketstack users migrate --database-url postgres://postgres@127.0.0.1:5432/app')
+    .addHelpText('after', '\nExamples:\n  ticketstack users migrate --database-url postgres://postgres@127.0.0.1:5432/app')
     .action(async (opts: StoreOptions) =>
       run(io, opts, async () => {
         const url = opts.databaseUrl ?? nonEmpty(io.env.DATABASE_URL);
@@ -66,7 +84,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  storeOptions(
+  digestOptions(storeOptions(
     users
       .command('add')
       .description('Create a user (the password is stored only as a scrypt hash)')
@@ -75,54 +93,87 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       .option('--password <password>', 'the password (visible in the process list and shell history: prefer --password-stdin)')
       .option('--display-name <name>', 'display name')
       .option('--group <group...>', 'group(s) the user belongs to'),
-  )
-    .addHelpText('after', '\nExample:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
+  ))
+    .addHelpText('after', '\nExamples:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
     .action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string; displayName?: string; group?: string[] }) =>
       run(io, opts, async () => {
         const password = await passwordFrom(opts, stdin);
         await withStore(io, opts, async (store) => {
-          const user = await store.createUser({ id, password, ...(opts.displayName !== undefined && { displayName: opts.displayName }), groups: opts.group ?? [] });
+          const user = await withProgress(io, 'hashing the password (scrypt)', () =>
+            store.createUser({ id, password, ...(opts.displayName !== undefined && { displayName: opts.displayName }), groups: opts.group ?? [] }),
+          );
           if (opts.json === true) printJson(io, { ok: true, user });
           else io.stdout(`added ${user.id}\n`);
         });
       }),
     );
 
-  storeOptions(
-    users
-      .command('passwd')
+  digestOptions(storeOptions(
+    withExamples(users.command('passwd'), 'printf %s "$NEW_PW" | ticketstack users passwd alice --password-stdin')
       .description("Change a user's password")
       .argument('<id>', 'logon ID')
       .option('--password-stdin', 'read the new password from standard input (recommended)')
       .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)'),
-  ).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
+  )).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
     run(io, opts, async () => {
       const password = await passwordFrom(opts, stdin);
       await withStore(io, opts, async (store) => {
-        await store.changePassword(id, password);
+        await withProgress(io, 'hashing the password (scrypt)', () => store.changePassword(id, password));
         if (opts.json === true) printJson(io, { ok: true, id });
         else io.stdout(`password of ${id} changed\n`);
       });
     }),
   );
 
-  for (const [name, description, done] of [
-    ['revoke', 'Revoke a user (RACF REVOKE): every sign-on is refused until restored', 'revoked'],
-    ['restore', "Restore a revoked user (RACF RESUME). Failure counters in Redis expire with their window", 'restored'],
-  ] as const) {
-    storeOptions(users.command(name).description(description).argument('<id>', 'logon ID')).action(async (id: string, opts: StoreOptions) =>
-      run(io, opts, async () => {
-        await withStore(io, opts, async (store) => {
-          await (name === 'revoke' ? store.revoke(id) : store.restore(id));
-          const user = await store.findUser(id);
-          if (opts.json === true) printJson(io, { ok: true, user });
-          else io.stdout(`${done} ${user?.id ?? id}\n`);
-        });
-      }),
-    );
-  }
+  storeOptions(
+    withExamples(users.command('revoke'), 'ticketstack users revoke alice', 'DATABASE_URL=postgres://app@db/app ticketstack users revoke alice --json')
+      .description('Revoke a user (RACF REVOKE): every sign-on is refused until restored')
+      .argument('<id>', 'logon ID'),
+  ).action(async (id: string, opts: StoreOptions) =>
+    run(io, opts, async () => {
+      await withStore(io, opts, async (store) => {
+        await store.revoke(id);
+        const user = await store.findUser(id);
+        if (opts.json === true) printJson(io, { ok: true, user });
+        else io.stdout(`revoked ${user?.id ?? id}\n`);
+      });
+    }),
+  );
 
-  storeOptions(users.command('list').description('List the users (never their password hashes)')).action(async (opts: StoreOptions) =>
+  storeOptions(
+    withExamples(
+      users.command('restore'),
+      'ticketstack users restore alice',
+      'DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ticketstack users restore alice --json',
+    )
+      .description('Restore a revoked user (RACF RESUME); with Redis, also reset the failed sign-on counter the instances share')
+      .argument('<id>', 'logon ID')
+      .option('--redis-url <url>', "the apps' shared state store, whose failure counter is reset too (default: $REDIS_URL)")
+      .option('--redis-prefix <prefix>', "the apps' state key prefix (createStateStore's `prefix`)", 'ticketstack:'),
+  ).action(async (id: string, opts: StoreOptions & { redisUrl?: string; redisPrefix: string }) =>
+    run(io, opts, async () => {
+      const redisUrl = opts.redisUrl ?? nonEmpty(io.env.REDIS_URL);
+      await withStore(io, opts, async (store) => {
+        let counterReset = false;
+        if (redisUrl === undefined) await store.restore(id);
+        else {
+          // The same RESUME as an instance's SignOnGuard.restore: the revoke mark and the shared failure counter.
+          const state = new RedisStateStore({ url: redisUrl, prefix: opts.redisPrefix });
+          try {
+            await new SignOnGuard({ users: store, state }).restore(id);
+            counterReset = true;
+          } finally {
+            await state.close();
+          }
+        }
+        const user = await store.findUser(id);
+        if (opts.json === true) printJson(io, { ok: true, user, counterReset });
+        else io.stdout(`restored ${user?.id ?? id}${counterReset ? ' (failed sign-on counter reset)' : ''}\n`);
+      });
+    }),
+  );
+
+  storeOptions(withExamples(users.command('list'), 'ticketstack users list --store ./users.json', 'ticketstack users list --json').description('List the users (never their password hashes)')).action(async (opts: StoreOptions) =>
     run(io, opts, async () => {
       await withStore(io, opts, async (store) => {
         const list = await store.listUsers();
@@ -138,10 +189,14 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
 async function withStore(io: CliIo, opts: StoreOptions, action: (store: UserStore) => Promise<void>): Promise<void> {
   const url = opts.databaseUrl ?? (opts.store === undefined ? nonEmpty(io.env.DATABASE_URL) : undefined);
   if (opts.databaseUrl !== undefined && opts.store !== undefined) throw new UsageError('give --store or --database-url, not both');
+  const digest = {
+    ...(opts.digestRealm !== undefined && { digestRealms: opts.digestRealm }),
+    ...(opts.digestAlgorithm !== undefined && { digestAlgorithms: opts.digestAlgorithm as DigestHashAlgorithm[] }),
+  };
   const store: UserStore =
     url !== undefined
-      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack' })
-      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE });
+      ? new PostgresUserStore({ connectionString: url, schema: opts.schema ?? 'ticketstack', ...digest })
+      : new FileUserStore({ path: opts.store ?? nonEmpty(io.env.TICKETSTACK_USERS_FILE) ?? DEFAULT_USERS_FILE, ...digest });
   try {
     await action(store);
   } finally {
@@ -160,21 +215,11 @@ async function passwordFrom(opts: { passwordStdin?: boolean; password?: string }
   return password;
 }
 
-const REFUSALS = new Set(['ERR_USER_UNKNOWN', 'ERR_USER_EXISTS', 'ERR_USER_STORE_UNAVAILABLE']);
+const REFUSALS = new Set(['ERR_USER_UNKNOWN', 'ERR_USER_EXISTS', 'ERR_USER_STORE_UNAVAILABLE', 'ERR_STATE_UNAVAILABLE']);
 
-/** Runs an action; failures: JSON `{ ok: false, code, message }` on stdout with --json, a line on stderr otherwise. */
-async function run(io: CliIo, opts: { json?: boolean }, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-    io.setExitCode(0);
-  } catch (err) {
-    const code = isTicketStackError(err) ? err.code : err instanceof UsageError ? err.code : err instanceof TypeError ? 'ERR_INVALID_OPTION' : 'ERR_UNEXPECTED';
-    const refused = REFUSALS.has(code);
-    const message = err instanceof Error ? err.message : String(err);
-    if (opts.json === true) printJson(io, { ok: false, code, message });
-    else io.stderr(`${refused ? 'refused' : 'error'}: ${code}: ${message}\n`);
-    io.setExitCode(refused ? 1 : 2);
-  }
+/** `runAction` with the user store's refusals (unknown or existing user, store unreachable: exit 1). */
+function run(io: CliIo, opts: { json?: boolean }, action: () => Promise<void>): Promise<void> {
+  return runAction(io, opts.json === true, action, (_err, code) => REFUSALS.has(code));
 }
 
 function formatTable(users: UserRecord[]): string {

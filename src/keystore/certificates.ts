@@ -209,15 +209,29 @@ async function generateKeys(alg: KeyAlgorithm, bits: number | undefined): Promis
   }
 }
 
-/** Generates a key pair and a self-signed certificate for it. */
+/**
+ * Generates a key pair and a self-signed certificate for it. Weak key sizes (DSA < 1024, RSA < 2048 bits) are
+ * refused: this package never makes a weak key.
+ */
 export async function generateSelfSignedCertificate(options: GenerateOptions): Promise<{ certificate: CertificateInfo; privateKey: KeyObject }> {
-  const { alg, subjectDn } = options;
   const notBefore = options.now ?? new Date();
   const notAfter = options.notAfter ?? LATEST_NOT_AFTER;
   if (notAfter.getTime() > LATEST_NOT_AFTER.getTime()) throw new TypeError('notAfter must not be later than 2038-01-01 (SAP note 1055856)');
   if (notAfter.getTime() <= notBefore.getTime()) throw new TypeError('notAfter must be later than now');
+  dnToName(options.subjectDn); // a bad DN fails before the (slow) key generation
+  const { publicKey, privateKey } = await generateKeys(options.alg, options.keyBits);
+  return { certificate: selfSignCertificate({ alg: options.alg, subjectDn: options.subjectDn, publicKey, privateKey, notBefore, notAfter }), privateKey };
+}
+
+/**
+ * A self-signed certificate for an existing key pair, signed with SHA-256. No key-size check: callers that accept
+ * outside keys check them (the keystore refuses weak keys unless told otherwise).
+ *
+ * @internal
+ */
+export function selfSignCertificate(options: { alg: KeyAlgorithm; subjectDn: string; publicKey: KeyObject; privateKey: KeyObject; notBefore: Date; notAfter: Date }): CertificateInfo {
+  const { alg, subjectDn, publicKey, privateKey, notBefore, notAfter } = options;
   const name = dnToName(subjectDn);
-  const { publicKey, privateKey } = await generateKeys(alg, options.keyBits);
 
   const cert = new pkijs.Certificate();
   cert.version = 2;
@@ -247,5 +261,5 @@ export async function generateSelfSignedCertificate(options: GenerateOptions): P
   const tbs = new Uint8Array(cert.encodeTBS().toBER());
   cert.signatureValue = new asn1js.BitString({ valueHex: sign('sha256', tbs, privateKey) });
   const der = new Uint8Array(cert.toSchema(true).toBER());
-  return { certificate: parseCertificate(der), privateKey };
+  return parseCertificate(der);
 }

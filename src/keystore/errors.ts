@@ -23,7 +23,9 @@ export type KeystoreErrorCode =
   /** The same certificate is already trusted for the same SID and client, or the entry name is taken. */
   | 'ERR_KEYSTORE_DUPLICATE_ENTRY'
   /** No trusted entry has that name. */
-  | 'ERR_KEYSTORE_ENTRY_NOT_FOUND';
+  | 'ERR_KEYSTORE_ENTRY_NOT_FOUND'
+  /** A certificate's key is weak (DSA < 1024, RSA < 2048, EC < 256 bits) and `allowWeakKey` was not given. */
+  | 'ERR_KEYSTORE_WEAK_KEY';
 
 export class KeystoreError<C extends KeystoreErrorCode = KeystoreErrorCode> extends TicketStackError<C> {
   constructor(code: C, message: string, options: TicketStackErrorOptions = {}) {

@@ -9,5 +9,6 @@ export { parseCertificate, certificateToPem, generateSelfSignedCertificate, LATE
 export type { CertificateInfo, KeyAlgorithm, PublicKeyType, GenerateOptions } from './certificates.js';
 export { dnEquals, parseDn, formatDn } from './distinguished-name.js';
 export type { DnAttribute, ParsedDn } from './distinguished-name.js';
+export { isWeakKey } from './key-strength.js';
 export { KeystoreError } from './errors.js';
 export type { KeystoreErrorCode } from './errors.js';

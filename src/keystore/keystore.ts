@@ -23,6 +23,7 @@ import path from 'node:path';
 import { dnEquals, parseDn } from './distinguished-name.js';
 import { generateSelfSignedCertificate, parseCertificate, type CertificateInfo, type KeyAlgorithm } from './certificates.js';
 import { KeystoreError } from './errors.js';
+import { describeKey, isWeakKey } from './key-strength.js';
 
 /** The access control entry of a trusted certificate (§3.2): who may issue tickets for which system. */
 export interface AclEntry {
@@ -41,6 +42,8 @@ export interface TrustedEntry {
   readonly name: string;
   readonly certificate: CertificateInfo;
   readonly acl: AclEntry;
+  /** True if the certificate's key is weak and was trusted anyway (`allowWeakKey` at import). */
+  readonly weakKeyAllowed: boolean;
 }
 
 export interface OwnIdentity {
@@ -78,6 +81,12 @@ export interface AddTrustedOptions {
   subjectDn?: string;
   /** ACL issuer DN; default the certificate's issuer. */
   issuerDn?: string;
+  /**
+   * Trust a certificate whose key is weak (DSA < 1024, RSA < 2048, EC < 256 bits), e.g. an old ABAP system's
+   * DSA-512 certificate. Default false: such a certificate is refused with `ERR_KEYSTORE_WEAK_KEY`. Tickets it signs
+   * still need `allowWeakKeys` at verification.
+   */
+  allowWeakKey?: boolean;
 }
 
 export interface KeystoreFileOptions {
@@ -95,8 +104,8 @@ export const DEFAULT_ALIAS = 'SAPLogonTicketKeypair';
 interface KeystoreJson {
   format: typeof FORMAT;
   version: 1;
-  own: { sid: string; client: string; alias: string; certificate: string; privateKey: string; encrypted: boolean; subjectDn: string; serial: string };
-  trusted: { name: string; certificate: string; acl: AclEntry; serial: string; fingerprint: string }[];
+  own: { sid: string; client: string; alias: string; certificate: string; privateKey: string; encrypted: boolean; subjectDn: string; serial: string; allowWeakKey?: true };
+  trusted: { name: string; certificate: string; acl: AclEntry; serial: string; fingerprint: string; allowWeakKey?: true }[];
 }
 
 /** SID/client comparison of §3.2: case-insensitive after trimming. */
@@ -127,6 +136,16 @@ function checkDn(what: string, value: string): string {
   return value;
 }
 
+/** Refuses a weak key unless it is explicitly allowed (issue 8: weak keys only by an explicit option). */
+function checkKeyStrength(what: string, cert: CertificateInfo, allowWeakKey: unknown): boolean {
+  if (allowWeakKey !== undefined && typeof allowWeakKey !== 'boolean') throw new TypeError('allowWeakKey must be a boolean');
+  if (!isWeakKey(cert)) return false;
+  if (allowWeakKey !== true) {
+    throw new KeystoreError('ERR_KEYSTORE_WEAK_KEY', `${what} has a weak ${describeKey(cert)} key (minimum DSA-1024, RSA-2048, EC-256); set allowWeakKey to accept it`);
+  }
+  return true;
+}
+
 function samePublicKey(certificate: CertificateInfo, privateKey: KeyObject): boolean {
   const a = certificate.publicKey.export({ type: 'spki', format: 'der' });
   const b = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
@@ -137,6 +156,8 @@ export class Keystore {
   readonly own: OwnIdentity;
   readonly #trusted: TrustedEntry[] = [];
   #generation = 0;
+  /** The own key is weak and was accepted with `allowWeakKey` (recorded in keystore.json). */
+  #ownWeakKeyAllowed = false;
   /** The private key file as last read or written (kept so a save does not rewrite it needlessly). */
   #keyPem: { pem: string; encrypted: boolean; passphrase: string | undefined } | undefined;
 
@@ -158,14 +179,20 @@ export class Keystore {
     return new Keystore({ sid, client, alias: options.alias ?? DEFAULT_ALIAS, certificate, privateKey });
   }
 
-  /** A keystore around an existing key pair (PEM/DER certificate, KeyObject or PEM private key). */
-  static fromKeyPair(options: { sid: string; client: string; certificate: string | Uint8Array | CertificateInfo; privateKey: KeyObject | string; passphrase?: string; alias?: string }): Keystore {
+  /**
+   * A keystore around an existing key pair (PEM/DER certificate, KeyObject or PEM private key). A weak key (DSA <
+   * 1024, RSA < 2048, EC < 256 bits) is refused with `ERR_KEYSTORE_WEAK_KEY` unless `allowWeakKey` is true.
+   */
+  static fromKeyPair(options: { sid: string; client: string; certificate: string | Uint8Array | CertificateInfo; privateKey: KeyObject | string; passphrase?: string; alias?: string; allowWeakKey?: boolean }): Keystore {
     const certificate = isCertificateInfo(options.certificate) ? options.certificate : parseCertificate(options.certificate);
+    const weak = checkKeyStrength('the own certificate', certificate, options.allowWeakKey);
     const privateKey = typeof options.privateKey === 'string'
       ? createPrivateKey(options.passphrase === undefined ? options.privateKey : { key: options.privateKey, passphrase: options.passphrase })
       : options.privateKey;
     if (!samePublicKey(certificate, privateKey)) throw new KeystoreError('ERR_KEYSTORE_KEY_MISMATCH', 'the private key does not belong to the certificate');
-    return new Keystore({ sid: checkId('sid', options.sid), client: checkId('client', options.client), alias: options.alias ?? DEFAULT_ALIAS, certificate, privateKey });
+    const keystore = new Keystore({ sid: checkId('sid', options.sid), client: checkId('client', options.client), alias: options.alias ?? DEFAULT_ALIAS, certificate, privateKey });
+    keystore.#ownWeakKeyAllowed = weak;
+    return keystore;
   }
 
   /** True if `dir` holds a `keystore.json`. */
@@ -201,6 +228,17 @@ export class Keystore {
       }
     };
     const certificate = parseCertificate(await read(json.own.certificate));
+    // A weak key loads only if it was accepted explicitly (allowWeakKey) when it entered, and recorded so.
+    const weakKey = (cause: unknown): KeystoreError | undefined =>
+      cause instanceof KeystoreError && cause.code === 'ERR_KEYSTORE_WEAK_KEY'
+        ? new KeystoreError('ERR_KEYSTORE_WEAK_KEY', `${path.join(dir, KEYSTORE_FILE)}: ${cause.message} (it is not recorded as accepted)`, { cause })
+        : undefined;
+    let ownWeak: boolean;
+    try {
+      ownWeak = checkKeyStrength('the own certificate', certificate, json.own.allowWeakKey === true);
+    } catch (cause) {
+      throw weakKey(cause) ?? cause;
+    }
     const keyPem = await read(json.own.privateKey);
     const encrypted = keyPem.includes('ENCRYPTED PRIVATE KEY');
     if (encrypted && options.passphrase === undefined) {
@@ -221,13 +259,22 @@ export class Keystore {
       throw invalid((cause as Error).message, cause);
     }
     keystore.#keyPem = { pem: keyPem, encrypted, passphrase: options.passphrase };
+    keystore.#ownWeakKeyAllowed = ownWeak;
     for (const entry of json.trusted) {
       if (entry === null || typeof entry !== 'object' || entry.acl === null || typeof entry.acl !== 'object') throw invalid('bad trusted entry');
       const cert = parseCertificate(await read(entry.certificate));
       try {
-        keystore.addTrusted(cert, { name: entry.name, sid: entry.acl.sid, client: entry.acl.client, subjectDn: entry.acl.subjectDn, issuerDn: entry.acl.issuerDn });
+        keystore.addTrusted(cert, {
+          name: entry.name,
+          sid: entry.acl.sid,
+          client: entry.acl.client,
+          subjectDn: entry.acl.subjectDn,
+          issuerDn: entry.acl.issuerDn,
+          // A weak certificate loads only if it was accepted explicitly at import (recorded as allowWeakKey).
+          allowWeakKey: entry.allowWeakKey === true,
+        });
       } catch (cause) {
-        throw invalid(`trusted entry ${String(entry.name)}: ${(cause as Error).message}`, cause);
+        throw weakKey(cause) ?? invalid(`trusted entry ${String(entry.name)}: ${(cause as Error).message}`, cause);
       }
     }
     return keystore;
@@ -249,10 +296,12 @@ export class Keystore {
 
   /**
    * Trusts a certificate for tickets issued by `sid`/`client` (an ACL entry, §3.2). The same certificate may be
-   * added again for another SID or client (ABAP systems sign for all their clients with one key).
+   * added again for another SID or client (ABAP systems sign for all their clients with one key). A certificate with
+   * a weak key is refused with `ERR_KEYSTORE_WEAK_KEY` unless `allowWeakKey` is true.
    */
   addTrusted(certificate: string | Uint8Array | CertificateInfo, options: AddTrustedOptions): TrustedEntry {
     const cert = isCertificateInfo(certificate) ? certificate : parseCertificate(certificate);
+    const weakKeyAllowed = checkKeyStrength(`the certificate "${cert.subjectDn}"`, cert, options.allowWeakKey);
     const sid = checkId('sid', options.sid);
     const client = checkId('client', options.client);
     const acl: AclEntry = {
@@ -272,7 +321,7 @@ export class Keystore {
     }
     checkName(name);
     if (this.#trusted.some((e) => e.name === name)) throw new KeystoreError('ERR_KEYSTORE_DUPLICATE_ENTRY', `a trusted entry named ${name} exists`);
-    const entry: TrustedEntry = Object.freeze({ name, certificate: cert, acl: Object.freeze(acl) });
+    const entry: TrustedEntry = Object.freeze({ name, certificate: cert, acl: Object.freeze(acl), weakKeyAllowed });
     this.#trusted.push(entry);
     this.#generation++;
     return entry;
@@ -350,7 +399,14 @@ export class Keystore {
     for (const entry of this.#trusted) {
       const file = `${TRUSTED_DIR}/${entry.name}.crt.pem`;
       await writeAtomic(path.join(dir, file), entry.certificate.pem, 0o644);
-      trusted.push({ name: entry.name, certificate: file, acl: { ...entry.acl }, serial: entry.certificate.serialDecimal, fingerprint: entry.certificate.fingerprint });
+      trusted.push({
+        name: entry.name,
+        certificate: file,
+        acl: { ...entry.acl },
+        serial: entry.certificate.serialDecimal,
+        fingerprint: entry.certificate.fingerprint,
+        ...(entry.weakKeyAllowed ? { allowWeakKey: true as const } : {}),
+      });
     }
     const json: KeystoreJson = {
       format: FORMAT,
@@ -364,6 +420,7 @@ export class Keystore {
         encrypted: keyPem.encrypted,
         subjectDn: this.own.certificate.subjectDn,
         serial: this.own.certificate.serialDecimal,
+        ...(this.#ownWeakKeyAllowed ? { allowWeakKey: true as const } : {}),
       },
       trusted,
     };

@@ -12,9 +12,10 @@ import type { Strategy } from 'passport';
 import { isTicketStackError } from '../errors.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
-import { checkOptionKeys, CustomStrategy, readBasicOrForm } from './credentials.js';
+import { isValidUserId } from '../users/internal.js';
+import { checkLimitOption, checkOptionKeys, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
 
-export type PasswordRefusal = 'missing-credentials' | 'invalid-user-id' | 'revoked' | 'wrong-password';
+export type PasswordRefusal = 'missing-credentials' | 'too-large' | 'invalid-user-id' | 'revoked' | 'wrong-password';
 
 export interface BasicPasswordStrategyOptions {
   users: UserStore;
@@ -23,10 +24,15 @@ export interface BasicPasswordStrategyOptions {
   passwordField?: string;
   /** Realm of the `WWW-Authenticate: Basic` challenge (default `ticketstack`). */
   realm?: string;
+  /**
+   * The longest user ID and password read, in characters (default 1024). Longer input, or a Basic header too long to
+   * hold two such fields, is refused before decoding with `ERR_CREDENTIALS_TOO_LARGE`: no hash, not counted.
+   */
+  maxCredentialLength?: number;
   /** Strategy name (default `sap-basic-password`). */
   name?: string;
   /** Internal reason of each refusal (for logs; never sent to the client). `code` is e.g. ERR_USER_REVOKED. */
-  onRefusal?: (event: { user: string; reason: PasswordRefusal; code: string; failures?: number; revoked?: boolean }) => void;
+  onRefusal?: (event: { user: string; reason: PasswordRefusal; code: PasswordRefusalCode; failures?: number; revoked?: boolean }) => void;
 }
 
 export interface PasswordUser {
@@ -35,13 +41,16 @@ export interface PasswordUser {
   groups: string[];
 }
 
+/** BasicPassword's refusal codes (decision record `error.reason`, `onRefusal`; the client sees one generic 401). */
+export type PasswordRefusalCode = 'ERR_PASSWORD_REFUSED' | 'ERR_PASSWORD_MISSING_CREDENTIALS' | 'ERR_USER_REVOKED' | CredentialRefusalCode;
+
 export interface PasswordFailureInfo {
-  /** `ERR_PASSWORD_REFUSED`, or `ERR_USER_REVOKED` for a revoked user (for the decision record; never sent). */
-  code: string;
+  /** `ERR_PASSWORD_REFUSED`, `ERR_USER_REVOKED` (revoked user) or `ERR_CREDENTIALS_TOO_LARGE` (for the decision record; never sent). */
+  code: PasswordRefusalCode;
   message: string;
 }
 
-const KEYS = ['users', 'guard', 'usernameField', 'passwordField', 'realm', 'name', 'onRefusal'];
+const KEYS = ['users', 'guard', 'usernameField', 'passwordField', 'realm', 'maxCredentialLength', 'name', 'onRefusal'];
 
 /** Creates the BasicPassword login module (a passport-custom strategy). */
 export function createBasicPasswordStrategy(options: BasicPasswordStrategyOptions): Strategy & { name: string } {
@@ -59,13 +68,14 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
     if (v !== undefined && (typeof v !== 'string' || v === '')) throw new TypeError(`${where}: option '${k}' must be a non-empty string`);
   }
   if (options.onRefusal !== undefined && typeof options.onRefusal !== 'function') throw new TypeError(`${where}: option 'onRefusal' must be a function`);
+  const maxLength = checkLimitOption(where, 'maxCredentialLength', options.maxCredentialLength, DEFAULT_MAX_CREDENTIAL_LENGTH);
   const userField = options.usernameField ?? 'username';
   const passField = options.passwordField ?? 'password';
   const challenge = `Basic realm="${(options.realm ?? 'ticketstack').replace(/["\\]/g, '')}", charset="UTF-8"`;
   const refused: PasswordFailureInfo = { code: 'ERR_PASSWORD_REFUSED', message: 'Invalid user ID or password' };
 
   type Outcome = { user: PasswordUser } | { user: false; challenge: string | PasswordFailureInfo };
-  const refuse = (user: string, reason: PasswordRefusal, code: string, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
+  const refuse = (user: string, reason: PasswordRefusal, code: PasswordRefusalCode, extra: { failures?: number; revoked?: boolean } = {}): Outcome => {
     options.onRefusal?.({ user, reason, code, ...extra });
     // No credentials: ask for them (a string challenge becomes WWW-Authenticate). Otherwise an object challenge,
     // which the stack keeps for the decision record (`error.reason`) and never sends: the client sees one 401 for
@@ -74,10 +84,13 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
   };
 
   async function verify(req: Request): Promise<Outcome> {
-    const creds = readBasicOrForm(req, userField, passField);
+    const creds = readBasicOrForm(req, userField, passField, maxLength);
     if (creds === undefined) return refuse('', 'missing-credentials', 'ERR_PASSWORD_MISSING_CREDENTIALS');
+    if ('tooLarge' in creds) return refuse('', 'too-large', 'ERR_CREDENTIALS_TOO_LARGE');
     const { user, password } = creds;
-    if (user.length > 256 || /[\x00-\x1f\x7f]/.test(user)) return refuse('', 'invalid-user-id', 'ERR_PASSWORD_REFUSED');
+    // What no user store accepts (blanks around it, control characters, over 256) cannot be a user: refused here,
+    // so that the store is never asked (it would throw a TypeError).
+    if (!isValidUserId(user)) return refuse('', 'invalid-user-id', 'ERR_PASSWORD_REFUSED');
     // The password is checked first, whatever the user's state, so that every refusal costs one hash and timing
     // does not tell a revoked (hence existing) user from an unknown one.
     const passwordMatches = await users.verifyPassword(user, password);

@@ -7,6 +7,12 @@
  * unless `persistent: true`; lifetime default 8 h. A request that already carried a valid logon ticket gets
  * no new one. `clearTicketCookie(res)` removes the cookie at logout.
  *
+ * Who the ticket names, as an AS Java portal writes it (sap-logon-ticket.md §1.2, §3.3; the EPP and KPO portal
+ * tickets): 0x20 `portal:<user id>` in UTF-8, case kept (portal-ID mode, `portalId`, default on), and 0x01 the ABAP
+ * user — `abapUser(user)` when given, else the user ID in capitals when it can be an ABAP user ID (at most 12
+ * characters, in the ticket's code page). A user with no ABAP user ID still gets a ticket: other portals and AS Java
+ * (and this package's EvaluateTicket) take 0x20, while ABAP systems refuse it, as they should.
+ *
  * @module
  */
 import type { Response } from 'express';
@@ -29,8 +35,13 @@ export interface CreateTicketOptions {
   domain?: string;
   /** `true`: the cookie expires with the ticket; default a session cookie. */
   persistent?: boolean;
-  /** The ticket user for the credited user (default `user.id`, else the user if it is a string). */
-  ticketUser?: (user: unknown) => string;
+  /**
+   * The ABAP user (0x01) of the credited user, or `undefined` for none (default: the user ID in capitals when it is
+   * at most 12 characters and fits the code page, as ABAP user IDs do).
+   */
+  abapUser?: (user: unknown) => string | undefined;
+  /** Write 0x20 `portal:<user id>` (AS Java `login.ticket_portalid`; default true). */
+  portalId?: boolean;
   authScheme?: string;
   codePage?: IssueCodePage;
   now?: Clock;
@@ -46,7 +57,9 @@ export type CreateTicketStrategy = Strategy & {
   commit: StackHook;
 };
 
-const KEYS = ['keystore', 'lifetimeMinutes', 'secure', 'domain', 'persistent', 'ticketUser', 'authScheme', 'codePage', 'now', 'name', 'onIssued'];
+const KEYS = ['keystore', 'lifetimeMinutes', 'secure', 'domain', 'persistent', 'abapUser', 'portalId', 'authScheme', 'codePage', 'now', 'name', 'onIssued'];
+/** ABAP user IDs (BNAME) are at most 12 characters. */
+const ABAP_USER_MAX = 12;
 let warnedInsecure = false;
 
 /** Creates the CreateTicket login module: a strategy that passes, and its `commit` hook. */
@@ -56,13 +69,13 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
   if (!(options.keystore instanceof Keystore)) throw new TypeError(`${where}: option 'keystore' must be a Keystore`);
   const lifetime = options.lifetimeMinutes ?? DEFAULT_LOGON_TICKET_LIFETIME_MINUTES;
   if (!Number.isInteger(lifetime) || lifetime < 1) throw new TypeError(`${where}: option 'lifetimeMinutes' must be a positive integer`);
-  for (const k of ['secure', 'persistent'] as const) {
+  for (const k of ['secure', 'persistent', 'portalId'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new TypeError(`${where}: option '${k}' must be a boolean`);
   }
   if (options.domain !== undefined && (typeof options.domain !== 'string' || !/^\.?[A-Za-z0-9.-]+$/.test(options.domain))) {
     throw new TypeError(`${where}: option 'domain' must be a domain name`);
   }
-  for (const k of ['ticketUser', 'onIssued'] as const) {
+  for (const k of ['abapUser', 'onIssued'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'function') throw new TypeError(`${where}: option '${k}' must be a function`);
   }
   const secure = options.secure !== false;
@@ -71,11 +84,17 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
     process.emitWarning('ticketstack: CreateTicket with secure: false sends MYSAPSSO2 over plain HTTP', 'TicketStackWarning');
   }
 
-  const userName = (user: unknown): string | undefined => {
-    if (options.ticketUser) return options.ticketUser(user);
+  const portalId = options.portalId !== false;
+  const codePage = options.codePage ?? '1100';
+  const userId = (user: unknown): string | undefined => {
     if (typeof user === 'string') return user;
     const id = (user as { id?: unknown } | undefined)?.id;
     return typeof id === 'string' ? id : undefined;
+  };
+  const abapUser = (user: unknown, id: string): string | undefined => {
+    if (options.abapUser) return options.abapUser(user);
+    const upper = id.toUpperCase();
+    return upper.length <= ABAP_USER_MAX && fitsCodePage(codePage, upper) ? upper : undefined;
   };
 
   const commit = (ctx: StackHookContext): boolean => {
@@ -83,11 +102,14 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
     if (user === undefined) return false;
     // The request already carried a valid logon ticket: keep it (no new ticket on every request).
     if ((user as { authMethod?: unknown }).authMethod === 'logon-ticket') return true;
-    const name = userName(user);
-    if (name === undefined || name === '') throw new TypeError(`${where}: the credited user has no ticket user name`);
+    const id = userId(user);
+    if (id === undefined || id === '') throw new TypeError(`${where}: the credited user has no user ID`);
+    const abap = abapUser(user, id);
+    if (abap === undefined && !portalId) throw new TypeError(`${where}: the user has no ABAP user ID and portalId is off: no ticket can name them`);
     const ticket: IssuedTicket = issueTicket({
       keystore: options.keystore,
-      user: name,
+      ...(abap === undefined ? {} : { user: abap }),
+      ...(portalId ? { portalUser: id } : {}),
       lifetimeMinutes: lifetime,
       ...(options.authScheme === undefined ? {} : { authScheme: options.authScheme }),
       ...(options.codePage === undefined ? {} : { codePage: options.codePage }),
@@ -102,7 +124,7 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
       ...(options.persistent === true ? { expires: ticket.validUntil } : {}),
       encode: String, // the text form is already cookie-safe (§3)
     });
-    options.onIssued?.({ user: name, validUntil: ticket.validUntil });
+    options.onIssued?.({ user: id, validUntil: ticket.validUntil });
     return true;
   };
 
@@ -112,6 +134,11 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
   strategy.name = options.name ?? 'sap-create-ticket';
   strategy.commit = commit;
   return strategy;
+}
+
+/** Whether `text` can be written in the ticket's code page (1100 is ISO-8859-1; the others are Unicode). */
+function fitsCodePage(codePage: IssueCodePage, text: string): boolean {
+  return codePage !== '1100' || /^[\x20-\x7e\xa0-\xff]*$/.test(text);
 }
 
 /** Logout: removes `MYSAPSSO2` (empty value, expired) with the path and domain it was set with. */

@@ -17,19 +17,57 @@ export const { Strategy: CustomStrategy } = require('passport-custom') as { Stra
 /** The cookie and header name of SAP logon and assertion tickets. */
 export const TICKET_COOKIE = 'MYSAPSSO2';
 
-/** `Authorization: Basic base64(user:password)` first, else `req.body[userField]` / `req.body[passField]`. */
-export function readBasicOrForm(req: Request, userField: string, passField: string): { user: string; password: string } | undefined {
+/**
+ * Input limits (README "Limits"): every module refuses oversized input before decoding it. The user ID and the
+ * password (or PassTicket) may each have at most `maxCredentialLength` characters (default 1024).
+ */
+export const DEFAULT_MAX_CREDENTIAL_LENGTH = 1024;
+
+/** The refusal code for credentials over the limit (in the decision record and `onRefusal`, never in a response). */
+export type CredentialRefusalCode = 'ERR_CREDENTIALS_TOO_LARGE';
+
+/** Credentials as read; `tooLarge` when they exceed the limit (checked before decoding); `undefined` when absent. */
+export type ReadCredentials = { user: string; password: string } | { tooLarge: true } | undefined;
+
+const TOO_LARGE = Object.freeze({ tooLarge: true as const });
+
+/**
+ * The longest `Authorization: Basic …` header that can carry two fields of `maxLength` characters: each character
+ * is at most 3 bytes of UTF-8, plus the colon, in base64, plus "Basic " and a little whitespace.
+ */
+export function basicHeaderLimit(maxLength: number): number {
+  return 6 + 4 * Math.ceil((2 * 3 * maxLength + 1) / 3) + 16;
+}
+
+/**
+ * `Authorization: Basic base64(user:password)` first, else `req.body[userField]` / `req.body[passField]` (own
+ * string properties only, so an array, an object or a polluted prototype never counts as a credential).
+ */
+export function readBasicOrForm(req: Request, userField: string, passField: string, maxLength = DEFAULT_MAX_CREDENTIAL_LENGTH): ReadCredentials {
   const header = req.headers?.authorization;
   if (typeof header === 'string' && /^basic /i.test(header)) {
+    if (header.length > basicHeaderLimit(maxLength)) return TOO_LARGE; // before decoding anything
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0) return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    return undefined;
+    if (colon <= 0) return undefined;
+    return fields(decoded.slice(0, colon), decoded.slice(colon + 1), maxLength);
   }
-  const body = (req as { body?: Record<string, unknown> }).body;
-  const user = body?.[userField];
-  const password = body?.[passField];
-  return typeof user === 'string' && typeof password === 'string' && user !== '' ? { user, password } : undefined;
+  const body = (req as { body?: unknown }).body;
+  if (body === null || typeof body !== 'object') return undefined;
+  const user = Object.hasOwn(body, userField) ? (body as Record<string, unknown>)[userField] : undefined;
+  const password = Object.hasOwn(body, passField) ? (body as Record<string, unknown>)[passField] : undefined;
+  return typeof user === 'string' && typeof password === 'string' && user !== '' ? fields(user, password, maxLength) : undefined;
+}
+
+function fields(user: string, password: string, maxLength: number): ReadCredentials {
+  return user.length > maxLength || password.length > maxLength ? TOO_LARGE : { user, password };
+}
+
+/** Checks a length-limit option: a positive integer (TypeError naming it), or the default. */
+export function checkLimitOption(where: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new TypeError(`${where}: option '${name}' must be a positive integer`);
+  return value;
 }
 
 /** The raw value of cookie `name`: `req.cookies` when cookie-parser ran, else the Cookie header (not URL-decoded). */

@@ -11,24 +11,18 @@ import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import type { Strategy } from 'passport';
 import type { StateStore } from '../state/state-store.js';
-import type { TicketAlgorithm } from '../ticket/cms.js';
 import { TicketError } from '../ticket/errors.js';
-import { DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from '../ticket/validity.js';
+import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
 import type { VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
-import type { Keystore } from '../keystore/keystore.js';
+import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
 
-export interface EvaluateAssertionTicketStrategyOptions {
-  keystore: Keystore;
+export interface EvaluateAssertionTicketStrategyOptions extends TicketModuleVerifyOptions {
   /** Where one-time markers live (shared by every instance). */
   state: StateStore;
-  toleranceMinutes?: number;
-  allowedAlgorithms?: readonly TicketAlgorithm[];
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
-  now?: Clock;
   /** Prefix of the one-time keys (default `'sap-assertion:'`). */
   keyPrefix?: string;
   /** Strategy name (default `sap-evaluate-assertion-ticket`). */
@@ -36,7 +30,7 @@ export interface EvaluateAssertionTicketStrategyOptions {
   onRefusal?: (event: { code: AssertionRefusalCode }) => void;
 }
 
-const KEYS = ['keystore', 'state', 'toleranceMinutes', 'allowedAlgorithms', 'mapUser', 'now', 'keyPrefix', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'state', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'mapUser', 'now', 'keyPrefix', 'name', 'onRefusal'];
 
 /** Creates the EvaluateAssertionTicket login module (a passport-custom strategy). */
 export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertionTicketStrategyOptions): Strategy & { name: string } {
@@ -51,7 +45,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
   if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
   const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
   // Never a verified-ticket cache: each assertion ticket is accepted once (§2).
-  const verifier = ticketVerifier(where, { ...options, toleranceMinutes: tolerance }, true, false);
+  const { verifier, maxLength } = ticketVerifier(where, { ...options, toleranceMinutes: tolerance }, true, false);
 
   const refuse = (code: AssertionRefusalCode): { user: false; info: TicketFailureInfo | { code: AssertionRefusalCode; message: string } } => {
     options.onRefusal?.({ code });
@@ -60,11 +54,14 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
 
   async function verify(req: Request): Promise<{ user: TicketUser | false; info?: unknown }> {
     const header = req.headers?.[TICKET_COOKIE.toLowerCase()];
-    const text = Array.isArray(header) ? header[0] : header;
-    if (typeof text !== 'string' || text.trim() === '') return refuse('ERR_TICKET_MISSING');
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string') return refuse('ERR_TICKET_MISSING');
+    if (raw.length > maxLength) return refuse('ERR_TICKET_TOO_LARGE'); // before any work on it
+    const text = raw.trim();
+    if (text === '') return refuse('ERR_TICKET_MISSING');
     let ticket: VerifiedTicket;
     try {
-      ticket = verifier.verify(text.trim());
+      ticket = verifier.verify(text);
     } catch (err) {
       if (err instanceof TicketError) return refuse(err.code);
       throw err;
@@ -73,7 +70,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
     // §2: one-time use. Keep the marker as long as the ticket could still be accepted.
     const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
-    const key = prefix + createHash('sha256').update(text.trim()).digest('hex');
+    const key = prefix + createHash('sha256').update(text).digest('hex');
     if (!(await state.claimOnce(key, ttl))) return refuse('ERR_TICKET_REPLAYED');
     return { user };
   }

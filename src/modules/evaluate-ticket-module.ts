@@ -21,25 +21,36 @@ import type { Strategy } from 'passport';
 import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
+import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
 import type { Clock } from '../ticket/validity.js';
 import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
-import { createTicketVerifier, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
+import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
-import { checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
+import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER' | 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN';
 
-export interface EvaluateTicketStrategyOptions {
+/** The options both ticket modules pass on to `verifyTicket`. */
+export interface TicketModuleVerifyOptions {
   keystore: Keystore;
   toleranceMinutes?: number;
   allowedAlgorithms?: readonly TicketAlgorithm[];
+  /** Longer ticket text is refused before decoding with `ERR_TICKET_TOO_LARGE` (default 8192 characters). */
+  maxTicketLength?: number;
+  /** Minimum signer key sizes (default DSA 1024, RSA 2048, EC 256 bits); lower than that warns. */
+  minKeyBits?: MinKeyBits;
+  /** Accept signer keys below `minKeyBits` (e.g. an old ABAP system's DSA-512). Default false; true warns. */
+  allowWeakKeys?: boolean;
+  now?: Clock;
+}
+
+export interface EvaluateTicketStrategyOptions extends TicketModuleVerifyOptions {
   /** Authschemes ordered from weakest to strongest (default `['default']`). */
   authSchemeRanks?: readonly string[];
   /** The rank a ticket's authscheme must reach (default `'default'`). */
   authScheme?: string;
   /** Maps the ticket's user name (portal user first, else ticket user) to this service's user ID. */
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
-  now?: Clock;
   /** The verified-ticket cache: `{ maxEntries }` (default 10 000) or `false` to verify every ticket in full. Default on. */
   cache?: false | VerifiedTicketCacheOptions;
   /** Looked up on every request (cache hit or not): a revoked user is refused (`ERR_USER_REVOKED`). */
@@ -65,7 +76,7 @@ export interface TicketFailureInfo {
   message: string;
 }
 
-const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'name', 'onRefusal'];
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {
@@ -76,25 +87,39 @@ export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUs
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new TypeError(`${where}: option 'toleranceMinutes' must be a number ≥ 0`);
 }
 
-/** The ticket verifier of both ticket modules, its options checked now (a `TypeError`) rather than on the first request. */
+/**
+ * The ticket verifier of both ticket modules, its options checked now (a `TypeError`) rather than on the first
+ * request; also the text length refused before any work.
+ */
 export function ticketVerifier(
   where: string,
-  o: { keystore: Keystore; toleranceMinutes?: number; allowedAlgorithms?: readonly TicketAlgorithm[]; now?: Clock },
+  o: TicketModuleVerifyOptions,
   assertion: boolean,
   cache: false | VerifiedTicketCacheOptions | undefined,
-): TicketVerifier {
+): { verifier: TicketVerifier; maxLength: number } {
+  const maxLength = checkLimitOption(where, 'maxTicketLength', o.maxTicketLength, DEFAULT_MAX_TICKET_TEXT_LENGTH);
+  let verifier: TicketVerifier;
   try {
-    return createTicketVerifier({
+    verifier = createTicketVerifier({
       keystore: o.keystore,
+      maxLength,
       ...(assertion ? { assertion: true } : {}),
       ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
       ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
+      ...(o.minKeyBits === undefined ? {} : { minKeyBits: o.minKeyBits }),
+      ...(o.allowWeakKeys === undefined ? {} : { allowWeakKeys: o.allowWeakKeys }),
       ...(o.now === undefined ? {} : { now: o.now }),
       ...(cache === undefined ? {} : { cache }),
     });
   } catch (err) {
     throw new TypeError(`${where}: ${(err as Error).message.replace(/^createTicketVerifier: /, '')}`);
   }
+  const lowered = Object.entries(o.minKeyBits ?? {}).filter(([k, v]) => typeof v === 'number' && v < DEFAULT_MIN_KEY_BITS[k as keyof MinKeyBits]);
+  if (o.allowWeakKeys === true || lowered.length > 0) {
+    const how = o.allowWeakKeys === true ? 'allowWeakKeys' : `minKeyBits ${lowered.map(([k, v]) => `${k} ${v}`).join(', ')}`;
+    process.emitWarning(`ticketstack: ${where} with ${how} accepts tickets signed with keys below DSA-1024 / RSA-2048 / EC-256`, 'TicketStackWarning');
+  }
+  return { verifier, maxLength };
 }
 
 /** The store's record of a ticket's user; `null` also for an ID no store can hold (blanks around it, control characters). */
@@ -137,7 +162,7 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
   if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
-  const verifier = ticketVerifier(where, options, false, options.cache);
+  const { verifier } = ticketVerifier(where, options, false, options.cache);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
     options.onRefusal?.({ code });

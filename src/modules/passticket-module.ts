@@ -9,8 +9,9 @@
  *
  * Checks are those of {@link PassTicketVerifier}: evaluation in the window, replay protection, and, with the
  * verifier's `guard`, revocation (a failure counts as a wrong password; a revoked user fails even with a valid
- * ticket). Every refusal gives the same info, `ERR_PASSTICKET_REFUSED`, so it never reveals whether the user
- * exists or is revoked; the verifier's `reason` goes to `onRefusal` for logs only.
+ * ticket). Every refusal of a ticket gives the same info, `ERR_PASSTICKET_REFUSED`, so it never reveals whether the
+ * user exists or is revoked; the verifier's `reason` goes to `onRefusal` for logs only. Input over
+ * `maxCredentialLength` is refused before it is read (`ERR_CREDENTIALS_TOO_LARGE`), which says nothing about users.
  *
  * @module
  */
@@ -18,7 +19,7 @@ import type { Request } from 'express';
 import type { Strategy } from 'passport';
 import { isRacfName } from '../passticket/ebcdic.js';
 import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
-import { CustomStrategy, readBasicOrForm } from './credentials.js';
+import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode, type ReadCredentials } from './credentials.js';
 
 export interface PassTicketStrategyOptions {
   /** The application name the PassTickets must be for (this service's APPLID); must have a profile. */
@@ -28,13 +29,21 @@ export interface PassTicketStrategyOptions {
   name?: string;
   usernameField?: string;
   passwordField?: string;
+  /**
+   * The longest user ID and PassTicket read, in characters (default 1024; real ones have 8). Longer input is refused
+   * before decoding with `ERR_CREDENTIALS_TOO_LARGE` (not evaluated, not counted).
+   */
+  maxCredentialLength?: number;
   /** Called on every refusal with the internal reason (for logs; never sent to the client). */
-  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' }) => void;
+  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' }) => void;
 }
+
+/** The PassTicket module's refusal codes (every refusal reads `ERR_PASSTICKET_REFUSED`, whatever the reason). */
+export type PassTicketRefusalCode = 'ERR_PASSTICKET_REFUSED' | 'ERR_PASSTICKET_MISSING_CREDENTIALS' | CredentialRefusalCode;
 
 /** The `info` given to `fail()`. */
 export interface PassTicketFailureInfo {
-  code: 'ERR_PASSTICKET_REFUSED' | 'ERR_PASSTICKET_MISSING_CREDENTIALS';
+  code: PassTicketRefusalCode;
   message: string;
 }
 
@@ -46,12 +55,7 @@ export interface PassTicketUser {
   groups?: string[];
 }
 
-const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'onRefusal']);
-
-function credentials(req: Request, userField: string, passField: string): { user: string; ticket: string } | undefined {
-  const creds = readBasicOrForm(req, userField, passField);
-  return creds === undefined ? undefined : { user: creds.user, ticket: creds.password };
-}
+const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'maxCredentialLength', 'onRefusal']);
 
 /** Creates the PassTicket login module (a passport-custom strategy). */
 export function createPassTicketStrategy(options: PassTicketStrategyOptions): Strategy & { name: string } {
@@ -67,17 +71,23 @@ export function createPassTicketStrategy(options: PassTicketStrategyOptions): St
   const application = options.application.toUpperCase();
   const userField = options.usernameField ?? 'username';
   const passField = options.passwordField ?? 'password';
+  const maxLength = checkLimitOption('createPassTicketStrategy', 'maxCredentialLength', options.maxCredentialLength, DEFAULT_MAX_CREDENTIAL_LENGTH);
 
   const refused: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_REFUSED', message: 'Invalid user ID or PassTicket' };
   const missing: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_MISSING_CREDENTIALS', message: 'A user ID and PassTicket are required' };
+  const tooLarge: PassTicketFailureInfo = { code: 'ERR_CREDENTIALS_TOO_LARGE', message: 'Invalid user ID or PassTicket' };
 
   async function verify(req: Request): Promise<{ user: PassTicketUser | false; info: PassTicketFailureInfo | undefined }> {
-    const creds = credentials(req, userField, passField);
+    const creds: ReadCredentials = readBasicOrForm(req, userField, passField, maxLength);
     if (creds === undefined) {
       options.onRefusal?.({ user: '', application, reason: 'missing-credentials' });
       return { user: false, info: missing };
     }
-    const result = await verifier.verifyPassTicket({ user: creds.user, application, ticket: creds.ticket });
+    if ('tooLarge' in creds) {
+      options.onRefusal?.({ user: '', application, reason: 'too-large' });
+      return { user: false, info: tooLarge };
+    }
+    const result = await verifier.verifyPassTicket({ user: creds.user, application, ticket: creds.password });
     if (!result.valid) {
       options.onRefusal?.({ user: creds.user, application, reason: result.reason });
       return { user: false, info: refused };

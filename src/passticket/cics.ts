@@ -134,7 +134,11 @@ export interface VerifiedToken {
   tokenType: string;
 }
 
-/** Resolves `null` for a token it does not recognise; throws (or rejects) for one it recognises but refuses. */
+/**
+ * Resolves `null` for a token it does not recognise; throws (or rejects) for one it recognises but refuses. The two
+ * built-in verifiers reject with a `CicsCondition` NOTAUTH 2 whose `cause` is the underlying error (a jose error,
+ * a `TicketError`); `verifyToken` passes a `CicsCondition` through and turns any other throw into NOTAUTH 2.
+ */
 export type TokenVerifier = (token: string) => Promise<VerifiedToken | null> | VerifiedToken | null;
 
 export interface JwtTokenVerifierOptions {
@@ -151,6 +155,8 @@ export interface JwtTokenVerifierOptions {
 }
 
 const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** The longest token `verifyToken` and the built-in verifiers look at (16 KiB); longer is NOTAUTH 2 before any parsing. */
+export const MAX_TOKEN_LENGTH = 16_384;
 const ECDH_CURVES = new Set(['P-256', 'P-384', 'P-521', 'X25519', 'X448']);
 
 /** Only the public members of an ECDH-capable JWK, or `undefined`. */
@@ -174,15 +180,20 @@ export function jwtTokenVerifier(options: JwtTokenVerifierOptions): TokenVerifie
   const clock = options.clock ?? Date.now;
   const userClaim = options.userClaim ?? 'sub';
   return async (token) => {
-    if (!JWS_COMPACT.test(token)) return null;
-    const { payload } = await jwtVerify(token, options.key as KeyInput, {
-      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-      ...(options.audience === undefined ? {} : { audience: options.audience }),
-      ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
-      currentDate: new Date(clock()),
-    });
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !JWS_COMPACT.test(token)) return null;
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(token, options.key as KeyInput, {
+        ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+        ...(options.audience === undefined ? {} : { audience: options.audience }),
+        ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+        currentDate: new Date(clock()),
+      }));
+    } catch (err) {
+      throw notauth(2, 'the JWT is not valid', { cause: err }); // jose's own error (its code) stays the cause
+    }
     const userId = payload[userClaim];
-    if (typeof userId !== 'string' || userId === '') throw new TypeError(`the JWT has no '${userClaim}' claim`);
+    if (typeof userId !== 'string' || userId === '') throw notauth(2, `the JWT has no '${userClaim}' claim`);
     const confirmationKey = confirmationJwk(payload.cnf);
     return {
       userId,
@@ -212,10 +223,15 @@ export function logonTicketTokenVerifier(
 ): TokenVerifier {
   const recognise = options.recognise ?? ((t: string) => !JWS_COMPACT.test(t));
   return async (token) => {
-    if (!recognise(token)) return null;
-    const t = await verify(token);
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !recognise(token)) return null;
+    let t: LogonTicketIdentity;
+    try {
+      t = await verify(token);
+    } catch (err) {
+      throw notauth(2, 'the logon ticket is not valid', { cause: err }); // e.g. a TicketError with its code
+    }
     const userId = t.portalUser || t.user;
-    if (!userId) throw new TypeError('the logon ticket names no user');
+    if (!userId) throw notauth(2, 'the logon ticket names no user');
     return {
       userId,
       tokenType: 'logon-ticket',
@@ -332,7 +348,8 @@ export class PassTicketService {
     const task = this.#task(req);
     delete task.encryptKey; // §5.2: only the latest ENCRYPTKEY of the task is valid
     await this.#assertEsmActive();
-    if (typeof token !== 'string' || token === '' || token.length > 16_384) throw notauth(2, 'no token was supplied');
+    if (typeof token !== 'string' || token === '') throw notauth(2, 'no token was supplied');
+    if (token.length > MAX_TOKEN_LENGTH) throw notauth(2, `the token is longer than ${MAX_TOKEN_LENGTH} characters`);
     let verified: VerifiedToken | null = null;
     try {
       for (const verify of this.#o.tokenVerifiers ?? []) {
@@ -340,6 +357,7 @@ export class PassTicketService {
         if (verified !== null) break;
       }
     } catch (err) {
+      if (err instanceof CicsCondition) throw err;
       throw notauth(2, 'the token was refused', { cause: err });
     }
     if (verified === null) throw notauth(2, 'no token verifier recognised the token');

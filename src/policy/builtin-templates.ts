@@ -50,5 +50,40 @@ export const EVALUATE_ASSERTION_TICKET_TEMPLATE: Template = Object.freeze({
   modules: Object.freeze([Object.freeze({ module: 'EvaluateAssertionTicket', flag: 'REQUIRED', name: 'assertionTicket' })]),
 }) as Template;
 
-/** All built-in templates. */
-export const BUILTIN_TEMPLATES: readonly Template[] = Object.freeze([BASIC_TEMPLATE, FORM_TEMPLATE, TICKET_TEMPLATE, EVALUATE_ASSERTION_TICKET_TEMPLATE]);
+/**
+ * `client_cert`: ClientCert REQUIRED → CreateTicket OPTIONAL. A verified client certificate logs the user in and a
+ * logon ticket is issued, as SAP's sample stacks put CreateTicket after each primary module (§3.1). No certificate:
+ * ClientCert is ignored and the stack fails (ERR_STACK_ALL_IGNORED).
+ */
+export const CLIENT_CERT_TEMPLATE: Template = Object.freeze({
+  name: 'client_cert',
+  description: 'X.509 client certificate (TLS); issues a logon ticket',
+  modules: Object.freeze([
+    Object.freeze({ module: 'ClientCert', flag: 'REQUIRED', name: 'clientCert' }),
+    Object.freeze({ module: 'CreateTicket', flag: 'OPTIONAL', name: 'createTicket' }),
+  ]),
+}) as Template;
+
+/**
+ * `digest`: Digest REQUIRED → CreateTicket OPTIONAL (HTTP Digest, RFC 7616); issues a logon ticket after the login.
+ * Needs `dependencies.digestNonceSecret` and a user store with `digestRealms: ['ticketstack']` (the default realm):
+ * without them this built-in is unavailable and `protect('digest')` says what is missing.
+ */
+export const DIGEST_TEMPLATE: Template = Object.freeze({
+  name: 'digest',
+  description: 'HTTP Digest (RFC 7616, SHA-256); issues a logon ticket',
+  modules: Object.freeze([
+    Object.freeze({ module: 'Digest', flag: 'REQUIRED', name: 'digest' }),
+    Object.freeze({ module: 'CreateTicket', flag: 'OPTIONAL', name: 'createTicket' }),
+  ]),
+}) as Template;
+
+/** All built-in templates (SAP's six). */
+export const BUILTIN_TEMPLATES: readonly Template[] = Object.freeze([
+  BASIC_TEMPLATE,
+  FORM_TEMPLATE,
+  TICKET_TEMPLATE,
+  EVALUATE_ASSERTION_TICKET_TEMPLATE,
+  CLIENT_CERT_TEMPLATE,
+  DIGEST_TEMPLATE,
+]);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { createPolicies } from './policies.js';
+export { createPolicies, POLICY_TEMPLATE } from './policies.js';
 export type {
   CreatePoliciesOptions,
   ModuleFactory,
@@ -11,11 +11,14 @@ export type {
   Policies,
   PolicyDependencies,
   PolicyDescription,
+  PolicyHandler,
   PolicyModule,
 } from './policies.js';
 export {
   BASIC_TEMPLATE,
   BUILTIN_TEMPLATES,
+  CLIENT_CERT_TEMPLATE,
+  DIGEST_TEMPLATE,
   EVALUATE_ASSERTION_TICKET_TEMPLATE,
   FORM_TEMPLATE,
   TICKET_TEMPLATE,

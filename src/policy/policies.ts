@@ -13,6 +13,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import type { Keystore } from '../keystore/keystore.js';
 import { createBasicPasswordStrategy } from '../modules/basic-password-module.js';
+import { createClientCertStrategy } from '../modules/client-cert-module.js';
+import { createDigestStrategy } from '../modules/digest-module.js';
 import { createCreateTicketStrategy } from '../modules/create-ticket-module.js';
 import { createEvaluateAssertionTicketStrategy } from '../modules/evaluate-assertion-ticket-module.js';
 import { createEvaluateTicketStrategy } from '../modules/evaluate-ticket-module.js';
@@ -44,7 +46,12 @@ export interface PolicyDependencies {
   readonly passport?: PassportAuthenticatorLike;
   /** Needed only by templates using the `PassTicket` module. */
   readonly passTicketVerifier?: PassTicketVerifier;
-  /** A clock for the ticket modules (tests). */
+  /**
+   * Needed only by templates using the `Digest` module: the HMAC key of its nonces, at least 32 bytes, the same on
+   * every instance. A dependency, not template data, so that it never sits in a policy file or in `describe()`.
+   */
+  readonly digestNonceSecret?: string | Uint8Array;
+  /** A clock for the time-dependent modules (tests). */
   readonly now?: Clock;
 }
 
@@ -73,6 +80,9 @@ export interface PolicyDescription {
     readonly description?: string;
     readonly version: number;
     readonly builtin: boolean;
+    readonly failureRedirect?: string;
+    /** A built-in template these dependencies cannot run (e.g. `digest` without `digestNonceSecret`): why. */
+    readonly unavailable?: string;
     readonly modules: readonly { readonly name: string; readonly module: string; readonly flag: string; readonly options: Readonly<Record<string, unknown>> }[];
   }[];
 }
@@ -87,23 +97,37 @@ export interface Policies {
   /** Reads a JSON file `{ templates: [...] }` and loads it; an invalid file is refused whole (TypeError). */
   reloadFile(path: string): Promise<void>;
   /** Middleware running the current version of the named template (or a fixed inline template) on each request. */
-  protect(template: string | Template): RequestHandler;
+  protect(template: string | Template): PolicyHandler;
   describe(): PolicyDescription;
   /** The names of the current templates. */
   templateNames(): string[];
 }
 
+/**
+ * The property `protect()` puts on the handler it returns: the template's name (for an inline template, its
+ * `name`). Lets an inspector list the routes of an Express app and the template protecting each, by walking the
+ * app's router (a handler does not know its own path).
+ */
+export const POLICY_TEMPLATE: unique symbol = Symbol.for('ticketstack.policy.template');
+
+/** A handler returned by `protect()`. */
+export type PolicyHandler = RequestHandler & { readonly [POLICY_TEMPLATE]: { readonly name: string; readonly inline: boolean } };
+
 interface Registered {
   readonly create: ModuleFactory;
   readonly optionKeys: readonly string[] | undefined;
   readonly secretOptions: readonly string[];
+  /** For a module that needs an optional dependency: what is missing from these dependencies, if anything. */
+  readonly missing?: (options: Readonly<Record<string, TemplateOptionValue>>, dependencies: PolicyDependencies) => string | undefined;
 }
 
 interface Compiled {
   readonly template: Template;
-  readonly handler: RequestHandler;
+  /** Absent for a built-in template that cannot run with these dependencies (`unavailable` says why). */
+  readonly handler: RequestHandler | undefined;
   readonly version: number;
   readonly builtin: boolean;
+  readonly unavailable?: TypeError;
 }
 
 const TEMPLATE_KEYS = ['name', 'description', 'modules', 'failureRedirect'];
@@ -117,27 +141,46 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
   EvaluateTicket: {
     // `cache`: false or { maxEntries } (the verified-ticket cache, on by default). The user store is injected, so a
     // revoked user's ticket is refused at once.
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'cache', 'requireKnownUser'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'cache', 'requireKnownUser'],
     secretOptions: [],
     create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, users: d.users, ...(d.now ? { now: d.now } : {}) }),
   },
   EvaluateAssertionTicket: {
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],
     secretOptions: [],
     create: (o, d) => createEvaluateAssertionTicketStrategy({ ...(o as object), keystore: d.keystore, state: d.state, ...(d.now ? { now: d.now } : {}) }),
   },
   BasicPassword: {
-    optionKeys: ['usernameField', 'passwordField', 'realm'],
+    optionKeys: ['usernameField', 'passwordField', 'realm', 'maxCredentialLength'],
     secretOptions: [],
     create: (o, d) => createBasicPasswordStrategy({ ...(o as object), users: d.users, guard: d.guard }),
   },
   CreateTicket: {
-    optionKeys: ['lifetimeMinutes', 'secure', 'domain', 'persistent', 'authScheme', 'codePage'],
+    optionKeys: ['lifetimeMinutes', 'secure', 'domain', 'persistent', 'portalId', 'authScheme', 'codePage'],
     secretOptions: [],
     create: (o, d) => createCreateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
   },
+  ClientCert: {
+    optionKeys: ['rules', 'caCertificates', 'proxy', 'requireUser'],
+    secretOptions: [],
+    create: (o, d) => createClientCertStrategy({ ...(o as object), users: d.users, ...(d.now ? { now: d.now } : {}) }),
+  },
+  Digest: {
+    optionKeys: ['realm', 'algorithms', 'userhash', 'nonceLifetimeSeconds', 'keyPrefix'],
+    secretOptions: [],
+    missing: (o, d) => {
+      const realm = typeof o.realm === 'string' ? o.realm : 'ticketstack';
+      if (d.digestNonceSecret === undefined) return 'the Digest module needs dependencies.digestNonceSecret (at least 32 bytes, the same on every instance)';
+      if (!d.users.digestRealms?.includes(realm)) return `the Digest module needs a user store with digestRealms: [${JSON.stringify(realm)}]`;
+      return undefined;
+    },
+    create: (o, d) => {
+      if (d.digestNonceSecret === undefined) throw new TypeError('the Digest module needs dependencies.digestNonceSecret (at least 32 bytes, the same on every instance)');
+      return createDigestStrategy({ ...(o as object), users: d.users, state: d.state, guard: d.guard, nonceSecret: d.digestNonceSecret, ...(d.now ? { now: d.now } : {}) });
+    },
+  },
   PassTicket: {
-    optionKeys: ['application', 'usernameField', 'passwordField'],
+    optionKeys: ['application', 'usernameField', 'passwordField', 'maxCredentialLength'],
     secretOptions: [],
     create: (o, d) => {
       if (d.passTicketVerifier === undefined) throw new TypeError("the PassTicket module needs dependencies.passTicketVerifier");
@@ -165,7 +208,11 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
       modules.set(name, { create: reg.create, optionKeys: reg.optionKeys, secretOptions: reg.secretOptions ?? [] });
     } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
   }
-  const stackOptions: LoginStackOptions = { ...options.stackOptions, ...(deps.passport ? { passport: deps.passport } : {}) };
+  const stackOptions: LoginStackOptions = {
+    reuseSession: sessionUserNotRevoked(deps.users),
+    ...options.stackOptions,
+    ...(deps.passport ? { passport: deps.passport } : {}),
+  };
   const builtinNames = new Set(BUILTIN_TEMPLATES.map((t) => t.name));
   const protectedNames = new Set<string>();
   let version = 0;
@@ -207,10 +254,26 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     return { template: deepFreeze(structuredClone(template)), handler, version: ++version, builtin: false };
   }
 
+  /**
+   * A built-in template with a module that lacks an optional dependency (`digest` without `digestNonceSecret` or a
+   * store with its realm) does not stop the others: it is kept as unavailable, and `protect()` throws a TypeError
+   * that says what is missing. Any other error is a configuration mistake and throws, as for every template.
+   */
+  function compileBuiltin(t: Template): Compiled {
+    for (const [i, m] of t.modules.entries()) {
+      const missing = modules.get(m.module)?.missing?.(m.options ?? {}, deps);
+      if (missing !== undefined) {
+        const unavailable = new TypeError(`policy template '${t.name}', module '${m.name ?? m.module}' (#${i}): ${missing}`);
+        return { template: t, handler: undefined, version: ++version, builtin: true, unavailable };
+      }
+    }
+    return { ...compile(t), builtin: true };
+  }
+
   // The current policy: replaced as a whole (never mutated), so a lookup sees one consistent version.
   let current: ReadonlyMap<string, Compiled> = new Map();
   const initial = new Map<string, Compiled>();
-  for (const t of BUILTIN_TEMPLATES) initial.set(t.name, { ...compile(t), builtin: true });
+  for (const t of BUILTIN_TEMPLATES) initial.set(t.name, compileBuiltin(t));
   for (const t of options.templates ?? []) {
     const c = compile(t);
     if (initial.has(c.template.name) && !builtinNames.has(c.template.name)) throw new TypeError(`createPolicies: duplicate template '${c.template.name}'`);
@@ -221,7 +284,7 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
   function replaceTemplates(templates: readonly Template[]): void {
     if (!Array.isArray(templates)) throw new TypeError('replaceTemplates: expected an array of templates');
     const next = new Map<string, Compiled>();
-    for (const t of BUILTIN_TEMPLATES) next.set(t.name, current.get(t.name)?.builtin ? current.get(t.name)! : { ...compile(t), builtin: true });
+    for (const t of BUILTIN_TEMPLATES) next.set(t.name, current.get(t.name)?.builtin ? current.get(t.name)! : compileBuiltin(t));
     const seen = new Set<string>();
     for (const t of templates) {
       const c = compile(t);
@@ -230,6 +293,10 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
       next.set(c.template.name, c);
     }
     for (const n of protectedNames) if (!next.has(n)) throw new TypeError(`replaceTemplates: template '${n}' is used by protect() and missing from the new set`);
+    for (const n of protectedNames) {
+      const unavailable = next.get(n)?.unavailable;
+      if (unavailable !== undefined) throw new TypeError(`replaceTemplates: template '${n}' is used by protect(), and the built-in it falls back to is unavailable: ${unavailable.message}`);
+    }
     current = next; // the atomic swap
   }
 
@@ -262,19 +329,22 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
         throw new TypeError(`policy file ${JSON.stringify(path)}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       }
     },
-    protect(template: string | Template): RequestHandler {
+    protect(template: string | Template): PolicyHandler {
       if (typeof template !== 'string') {
-        const fixed = compile(template).handler;
-        return (req, res, next) => fixed(req, res, next);
+        const compiled = compile(template);
+        const fixed = compiled.handler!;
+        return tagged((req, res, next) => fixed(req, res, next), compiled.template.name, true);
       }
       if (!current.has(template)) throw new TypeError(`protect: unknown template '${template}'; defined: ${[...current.keys()].join(', ')}`);
+      const unavailable = current.get(template)?.unavailable;
+      if (unavailable !== undefined) throw new TypeError(`protect: built-in ${unavailable.message}`, { cause: unavailable });
       protectedNames.add(template);
-      return function ticketstackPolicy(req: Request, res: Response, next: NextFunction): void {
+      return tagged(function ticketstackPolicy(req: Request, res: Response, next: NextFunction): void {
         // The version current at the start of the request serves the whole request.
         const c = current.get(template);
-        if (c === undefined) return next(new TypeError(`policy template '${template}' is not defined`));
+        if (c?.handler === undefined) return next(c?.unavailable ?? new TypeError(`policy template '${template}' is not defined`));
         c.handler(req, res, next);
-      };
+      }, template, false);
     },
     describe(): PolicyDescription {
       return {
@@ -283,6 +353,8 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
           ...(c.template.description !== undefined ? { description: c.template.description } : {}),
           version: c.version,
           builtin: c.builtin,
+          ...(c.template.failureRedirect !== undefined ? { failureRedirect: c.template.failureRedirect } : {}),
+          ...(c.unavailable !== undefined ? { unavailable: c.unavailable.message } : {}),
           modules: c.template.modules.map((m) => {
             const secret = modules.get(m.module)?.secretOptions ?? [];
             return {
@@ -298,6 +370,29 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
       };
     },
     templateNames: () => [...current.keys()],
+  };
+}
+
+function tagged(handler: RequestHandler, name: string, inline: boolean): PolicyHandler {
+  Object.defineProperty(handler, POLICY_TEMPLATE, { value: Object.freeze({ name, inline }) });
+  return handler as PolicyHandler;
+}
+
+/**
+ * The policies' session reuse check: a session's user who has been revoked since (RACF REVOKE, an administrator's
+ * `users revoke`) is not served from the session; the stack runs and its modules refuse. A user the store does not
+ * hold (a portal user known only from its logon ticket) stays acceptable. A store outage rejects (503).
+ */
+function sessionUserNotRevoked(users: UserStore): (user: Express.User) => Promise<boolean> {
+  return async (user) => {
+    const id = (user as { id?: unknown }).id;
+    if (typeof id !== 'string') return true;
+    try {
+      return (await users.findUser(id))?.revoked !== true;
+    } catch (err) {
+      if (err instanceof TypeError) return true; // not a user ID this store can hold
+      throw err;
+    }
   };
 }
 

@@ -1,13 +1,13 @@
 /**
  * Authentication templates as data (sap-logon-ticket.md §3.1: login module stacks such as `ticket`, `basic`,
- * `form`, `evaluate_assertion_ticket` are JAAS stacks of named modules with flags).
+ * `form`, `client_cert`, `digest`, `evaluate_assertion_ticket` are JAAS stacks of named modules with flags).
  *
  * @module
  */
 import type { ControlFlag } from '../stack/flags.js';
 
 /** The built-in login module names a template may use (plus any user-registered name). */
-export type BuiltinModuleName = 'EvaluateTicket' | 'EvaluateAssertionTicket' | 'BasicPassword' | 'CreateTicket' | 'PassTicket';
+export type BuiltinModuleName = 'EvaluateTicket' | 'EvaluateAssertionTicket' | 'BasicPassword' | 'CreateTicket' | 'PassTicket' | 'ClientCert' | 'Digest';
 
 /** JSON-like option data: templates hold data only, never functions or dependencies. */
 export type TemplateOptionValue = string | number | boolean | null | readonly TemplateOptionValue[] | { readonly [key: string]: TemplateOptionValue };

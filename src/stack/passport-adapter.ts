@@ -115,6 +115,13 @@ export interface LoginStackOptions {
   requestProperty?: string;
   /** Milliseconds a strategy may take before the stack halts with ERR_STRATEGY_TIMEOUT (default 30000). */
   timeoutMs?: number;
+  /**
+   * With sessions: a request whose session this same stack already authenticated goes on as that user without
+   * running the stack again (`true`, the default), as a JAAS security session does. `false` runs the stack on every
+   * request (step-up routes). A function decides per request (e.g. refuse a user revoked since); refused, the
+   * session's login ends and the stack runs.
+   */
+  reuseSession?: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
 }
 
 /** The parts of a Passport `Authenticator` the adapter uses. */
@@ -132,6 +139,7 @@ const OPTION_KEYS = new Set([
   'onDecision',
   'requestProperty',
   'timeoutMs',
+  'reuseSession',
 ]);
 const ENTRY_KEYS = new Set(['name', 'flag', 'module', 'options', 'commit', 'abort']);
 
@@ -168,6 +176,8 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   checkEntryShapes('loginStack', entries);
   const frozen = entries.map((entry, i) => validateEntry(entry, i, authenticator));
   const initialize = opts.session ? authenticator.initialize() : undefined;
+  // What a session remembers this stack by: its name, else its shape (the same on every instance of the app).
+  const stackId = opts.name ?? frozen.map((e) => `${e.name}:${e.flag}`).join(',');
 
   // The engine's entries are built once: everything that belongs to one request travels in the engine's context.
   const hookContext = (run: RequestRun, call: ModuleCall): StackHookContext => ({
@@ -202,6 +212,11 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     const startedAt = new Date();
     const started = performance.now();
     if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
+    const sessionUser = opts.session ? authenticatedSessionUser(req) : undefined;
+    if (sessionUser !== undefined && opts.reuseSession !== false && sessionStacks(req).includes(stackId)) {
+      if (opts.reuseSession === true || (await opts.reuseSession(sessionUser, req))) return undefined;
+      await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
+    }
 
     const run: RequestRun = { req, res, users: new Map(), failures: [] };
     let loggedIn = false;
@@ -215,13 +230,22 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
           loggedIn = true;
           return;
         }
-        return new Promise<void>((resolve, reject) =>
-          req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) => {
-            if (err) return reject(err);
-            loggedIn = true;
-            resolve();
-          }),
-        );
+        return (async () => {
+          const current = authenticatedSessionUser(req);
+          if (current !== undefined && sameUser(current, user)) {
+            // The session's own user again (through another stack): no new session, as no privilege changes hands.
+            (req as { user?: unknown }).user = user;
+            markSessionStack(req, stackId, false);
+          } else {
+            await new Promise<void>((resolve, reject) =>
+              req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
+                err ? reject(err) : resolve(),
+              ),
+            );
+            markSessionStack(req, stackId, true);
+          }
+          loggedIn = true;
+        })();
       },
     });
     const { failures } = run;
@@ -375,6 +399,7 @@ interface ValidOptions {
   onDecision: ((record: DecisionRecord) => void) | undefined;
   requestProperty: string;
   timeoutMs: number;
+  reuseSession: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
 }
 
 function validateOptions(options: LoginStackOptions): ValidOptions {
@@ -405,6 +430,10 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     throw new TypeError('loginStack: option "timeoutMs" must be a number of milliseconds (0 disables the timeout)');
   }
   const session = bool('session', true);
+  const reuseSession = options.reuseSession ?? true;
+  if (typeof reuseSession !== 'boolean' && typeof reuseSession !== 'function') {
+    throw new TypeError('loginStack: option "reuseSession" must be a boolean or a function');
+  }
   const requestProperty = str('requestProperty');
   if (requestProperty !== undefined && session) {
     throw new TypeError('loginStack: option "requestProperty" needs session: false (with sessions, req.login sets passport\'s user property)');
@@ -418,7 +447,39 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     onDecision: options.onDecision,
     requestProperty: requestProperty ?? 'user',
     timeoutMs,
+    reuseSession,
   };
+}
+
+/** The user Passport restored from the session (`passport.session()`), if the request has an authenticated session. */
+function authenticatedSessionUser(req: Request): Express.User | undefined {
+  const r = req as Request & { isAuthenticated?: () => boolean };
+  return req.session !== undefined && typeof r.isAuthenticated === 'function' && r.isAuthenticated() ? req.user : undefined;
+}
+
+interface SessionMark {
+  ticketstack?: { stacks?: unknown };
+}
+
+/** The stacks that authenticated the session's user. */
+function sessionStacks(req: Request): readonly string[] {
+  const stacks = (req.session as SessionMark | undefined)?.ticketstack?.stacks;
+  return Array.isArray(stacks) ? (stacks as string[]) : [];
+}
+
+/** Remembers in the session that this stack authenticated its user (`fresh`: a new login, forget the others). */
+function markSessionStack(req: Request, stackId: string, fresh: boolean): void {
+  const session = req.session as SessionMark | undefined;
+  if (session === undefined) return;
+  const stacks = fresh ? [] : sessionStacks(req).filter((s) => s !== stackId);
+  session.ticketstack = { stacks: [...stacks, stackId] };
+}
+
+/** Two module users are the same person when both have the same string `id` (or are the same value). */
+function sameUser(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const id = (u: unknown): unknown => (u !== null && typeof u === 'object' ? (u as { id?: unknown }).id : undefined);
+  return typeof id(a) === 'string' && id(a) === id(b);
 }
 
 function validateEntry(entry: PassportStackEntry, i: number, authenticator: PassportAuthenticatorLike): ValidEntry {
@@ -443,14 +504,26 @@ function validateEntry(entry: PassportStackEntry, i: number, authenticator: Pass
   return Object.freeze({ ...entry });
 }
 
-/** As passport (ecosystem-notes.md §1.2): first non-empty status, else the error's status, else 401; string challenges. */
+/**
+ * As passport (ecosystem-notes.md §1.2): first non-empty status, else the error's status, else 401; string
+ * challenges. A module that must both send a challenge and name its refusal (HTTP Digest: a fresh nonce after a
+ * wrong response) fails with `{ code, wwwAuthenticate: string | string[] }`: the code goes to the decision record,
+ * the challenges to `WWW-Authenticate`.
+ */
 function failureResponse(failures: readonly Failure[], result: StackResult): { status: number; challenges: string[] } {
   let status = failures.find((f) => f.status !== undefined)?.status;
   if (status === undefined && isTicketStackError(result.error) && result.error.status >= 400 && result.error.status <= 599) {
     status = result.error.status;
   }
-  const challenges = failures.flatMap((f) => (typeof f.challenge === 'string' ? [f.challenge] : []));
+  const challenges = failures.flatMap((f) => challengesOf(f.challenge));
   return { status: status ?? 401, challenges };
+}
+
+function challengesOf(challenge: unknown): string[] {
+  if (typeof challenge === 'string') return [challenge];
+  const www = (challenge as { wwwAuthenticate?: unknown } | null | undefined)?.wwwAuthenticate;
+  if (typeof www === 'string') return [www];
+  return Array.isArray(www) ? www.filter((c): c is string => typeof c === 'string') : [];
 }
 
 /** A short generic body by content negotiation: never a stack trace, never a module's message. */

@@ -13,8 +13,11 @@ import { assertKey, assertKnownOptions, assertPositiveInteger } from './validate
 
 export interface MemoryStateStoreOptions {
   /**
-   * Most keys held at once (default 100,000). When full, expired keys are swept; if it is still full the
-   * operation rejects with `ERR_STATE_UNAVAILABLE` (fail closed) rather than forgetting a live one-time marker.
+   * Most keys held at once (default 100,000). When full, expired keys are swept (at most once a second), then the
+   * oldest counter (`increment`) is dropped to make room: a flood of failed sign-ons under made-up user IDs must not
+   * turn into a 503 for everyone, and forgetting a failure count only restarts one user's window. One-time markers
+   * and flags are never dropped: when only those fill the store, the operation rejects with
+   * `ERR_STATE_UNAVAILABLE` (fail closed) rather than forgetting a live marker.
    */
   maxEntries?: number;
   /** How often expired keys are swept in the background (default 60,000 ms; the timer is unref'd). */
@@ -32,7 +35,10 @@ const OPTION_KEYS = ['maxEntries', 'sweepIntervalMs'] as const;
 
 export class MemoryStateStore implements StateStore {
   readonly #entries = new Map<string, Entry>();
+  /** The keys of counters, oldest first (a Set keeps insertion order): what may be dropped when the store is full. */
+  readonly #counters = new Set<string>();
   readonly #maxEntries: number;
+  #lastFullSweep = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -58,7 +64,7 @@ export class MemoryStateStore implements StateStore {
   sweep(): void {
     const now = Date.now();
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now) this.#entries.delete(key);
+      if (entry.expiresAt <= now) this.#delete(key);
     }
   }
 
@@ -72,7 +78,7 @@ export class MemoryStateStore implements StateStore {
 
   async release(key: string): Promise<void> {
     this.#check('release', key);
-    this.#entries.delete(key);
+    this.#delete(key);
   }
 
   async increment(key: string, windowMs: number): Promise<number> {
@@ -84,7 +90,7 @@ export class MemoryStateStore implements StateStore {
       entry.value += 1;
       return entry.value;
     }
-    this.#insert(key, { value: 1, expiresAt: Date.now() + windowMs });
+    this.#insert(key, { value: 1, expiresAt: Date.now() + windowMs }, true);
     return 1;
   }
 
@@ -95,15 +101,15 @@ export class MemoryStateStore implements StateStore {
 
   async reset(key: string): Promise<void> {
     this.#check('reset', key);
-    this.#entries.delete(key);
+    this.#delete(key);
   }
 
   async setFlag(key: string, ttlMs?: number): Promise<void> {
     this.#check('setFlag', key);
     if (ttlMs !== undefined) assertPositiveInteger(`${WHERE}.setFlag`, 'ttlMs', ttlMs);
     const expiresAt = ttlMs === undefined ? Infinity : Date.now() + ttlMs;
-    if (this.#live(key) !== undefined) this.#entries.set(key, { value: 1, expiresAt });
-    else this.#insert(key, { value: 1, expiresAt });
+    if (this.#live(key) !== undefined) this.#delete(key);
+    this.#insert(key, { value: 1, expiresAt });
   }
 
   async hasFlag(key: string): Promise<boolean> {
@@ -116,6 +122,7 @@ export class MemoryStateStore implements StateStore {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#entries.clear();
+    this.#counters.clear();
   }
 
   #check(method: string, key: string): void {
@@ -128,20 +135,38 @@ export class MemoryStateStore implements StateStore {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= Date.now()) {
-      this.#entries.delete(key);
+      this.#delete(key);
       return undefined;
     }
     return entry;
   }
 
-  #insert(key: string, entry: Entry): void {
-    if (this.#entries.size >= this.#maxEntries) {
-      this.sweep();
-      if (this.#entries.size >= this.#maxEntries) {
-        // Fail closed: evicting a live one-time marker would let its ticket be accepted twice.
-        throw new StateError('ERR_STATE_UNAVAILABLE', `${WHERE} is full (maxEntries ${this.#maxEntries})`);
-      }
-    }
+  #delete(key: string): void {
+    this.#entries.delete(key);
+    this.#counters.delete(key);
+  }
+
+  #insert(key: string, entry: Entry, counter = false): void {
+    if (this.#entries.size >= this.#maxEntries) this.#makeRoom();
     this.#entries.set(key, entry);
+    if (counter) this.#counters.add(key);
+  }
+
+  /** At the limit: drop expired keys (a full scan at most once a second), else the oldest counter, else refuse. */
+  #makeRoom(): void {
+    const now = Date.now();
+    if (now - this.#lastFullSweep >= 1000) {
+      this.#lastFullSweep = now;
+      this.sweep();
+      if (this.#entries.size < this.#maxEntries) return;
+    }
+    const oldest = this.#counters.values().next();
+    if (oldest.done !== true) {
+      this.#delete(oldest.value);
+      return;
+    }
+    this.sweep(); // only markers and flags are left: look for expired ones before refusing
+    // Fail closed: evicting a live one-time marker would let its ticket be accepted twice.
+    if (this.#entries.size >= this.#maxEntries) throw new StateError('ERR_STATE_UNAVAILABLE', `${WHERE} is full (maxEntries ${this.#maxEntries})`);
   }
 }

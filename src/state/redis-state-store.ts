@@ -36,10 +36,13 @@ export interface RedisClientLike {
   destroy?(): unknown;
 }
 
-/** A log event: emitted when Redis becomes unavailable and when it is back. Never contains the URL. */
+/**
+ * A log event: emitted when Redis becomes unavailable and when it is back, once per transition. Never contains
+ * the URL. `store` is `'redis'` for this state store, `'redis-sessions'` for `createSessionStore`'s client.
+ */
 export type StateEvent =
-  | { type: 'state.unavailable'; store: 'redis'; operation: string; reason: string }
-  | { type: 'state.recovered'; store: 'redis' };
+  | { type: 'state.unavailable'; store: 'redis' | 'redis-sessions'; operation: string; reason: string }
+  | { type: 'state.recovered'; store: 'redis' | 'redis-sessions' };
 
 export interface RedisStateStoreOptions {
   /** `redis://[[user]:password@]host:port[/db]` or `rediss://…`. Exactly one of `url` and `client`. */
@@ -79,6 +82,7 @@ export class RedisStateStore implements StateStore {
   readonly #onEvent: (event: StateEvent) => void;
   #client: RedisClientLike | undefined;
   #clientPromise: Promise<RedisClientLike> | undefined;
+  #readyWaiter: Promise<RedisClientLike> | undefined;
   #available = true;
   #closed = false;
 
@@ -215,12 +219,15 @@ export class RedisStateStore implements StateStore {
     this.#clientPromise ??= this.#open();
     const client = await this.#clientPromise;
     if (client.isReady) return client;
-    // Connecting for the first time, or reconnecting: wait for 'ready' (bounded by the caller's timeout).
-    return new Promise<RedisClientLike>((resolve) => {
-      const onReady = (): void => resolve(client);
-      client.once('ready', onReady);
-      setTimeout(() => client.off('ready', onReady), this.#timeoutMs + 10).unref();
+    // Connecting for the first time, or reconnecting: wait for 'ready' (bounded by the caller's timeout). One
+    // listener for every waiting call, so a burst of requests during an outage adds one listener, not thousands.
+    this.#readyWaiter ??= new Promise<RedisClientLike>((resolve) => {
+      client.once('ready', () => {
+        this.#readyWaiter = undefined;
+        resolve(client);
+      });
     });
+    return this.#readyWaiter;
   }
 
   async #open(): Promise<RedisClientLike> {

@@ -16,6 +16,7 @@
  */
 import type { Store } from 'express-session';
 import { StateError } from './errors.js';
+import type { StateEvent } from './redis-state-store.js';
 import { assertKnownOptions, assertPositiveInteger } from './validate.js';
 
 export interface CreateSessionStoreOptions {
@@ -29,6 +30,8 @@ export interface CreateSessionStoreOptions {
   ttlSeconds?: number;
   /** Upper bound of every session read or write (default 1000 ms). */
   commandTimeoutMs?: number;
+  /** Receives `state.unavailable` / `state.recovered` (`store: 'redis-sessions'`), once per transition. */
+  onEvent?: (event: StateEvent) => void;
 }
 
 /** connect-redis's `RedisStore`, with failures turned into 503 `StateError`s and a `close()`. */
@@ -40,7 +43,7 @@ export interface RedisSessionStore extends Store {
 }
 
 const WHERE = 'createSessionStore';
-const OPTION_KEYS = ['redisUrl', 'client', 'prefix', 'ttlSeconds', 'commandTimeoutMs'] as const;
+const OPTION_KEYS = ['redisUrl', 'client', 'prefix', 'ttlSeconds', 'commandTimeoutMs', 'onEvent'] as const;
 
 type Callback = (err?: unknown, data?: unknown) => void;
 interface OwnedClient {
@@ -60,6 +63,8 @@ export async function createSessionStore(options: CreateSessionStoreOptions = {}
   if (typeof prefix !== 'string') throw new TypeError(`${WHERE}: prefix must be a string`);
   assertPositiveInteger(WHERE, 'ttlSeconds', ttlSeconds);
   assertPositiveInteger(WHERE, 'commandTimeoutMs', commandTimeoutMs);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${WHERE}: onEvent must be a function`);
+  const availability = trackAvailability(options.onEvent);
   const envUrl = process.env.REDIS_URL?.trim() ? process.env.REDIS_URL : undefined;
   const url = options.client === undefined ? (options.redisUrl ?? envUrl) : undefined;
   if (options.client === undefined && url === undefined) return undefined;
@@ -111,7 +116,7 @@ export async function createSessionStore(options: CreateSessionStoreOptions = {}
     const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
     store[method] = (sid: string, ...rest: unknown[]): Promise<unknown> => {
       const cb = typeof rest.at(-1) === 'function' ? (rest.pop() as Callback) : undefined;
-      const result = bounded(original(sid, ...rest), commandTimeoutMs, method);
+      const result = bounded(original(sid, ...rest), commandTimeoutMs, method, availability);
       if (cb === undefined) return result;
       return result.then(
         (data) => cb(null, data),
@@ -122,17 +127,41 @@ export async function createSessionStore(options: CreateSessionStoreOptions = {}
   return store;
 }
 
+type Availability = (ok: boolean, operation: string, reason?: string) => void;
+
+/** One `state.unavailable` when the first call fails, one `state.recovered` when a call succeeds again. */
+function trackAvailability(onEvent: ((event: StateEvent) => void) | undefined): Availability {
+  let available = true;
+  return (ok, operation, reason = '') => {
+    if (ok === available) return;
+    available = ok;
+    try {
+      onEvent?.(ok ? { type: 'state.recovered', store: 'redis-sessions' } : { type: 'state.unavailable', store: 'redis-sessions', operation, reason });
+    } catch {
+      // a logger must not change a decision
+    }
+  };
+}
+
 /** Runs a connect-redis call (promise form) within the timeout; a failure becomes a 503 StateError. */
-function bounded(promise: Promise<unknown>, ms: number, operation: string): Promise<unknown> {
+function bounded(promise: Promise<unknown>, ms: number, operation: string, availability: Availability): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   promise.catch(() => undefined);
   return Promise.race([promise, timeout])
-    .catch((err: unknown) => {
-      throw new StateError('ERR_STATE_UNAVAILABLE', `session store unavailable (${operation}: ${err instanceof Error ? err.name === 'Error' ? err.message : err.name : 'error'})`, { cause: err });
-    })
+    .then(
+      (value) => {
+        availability(true, operation);
+        return value;
+      },
+      (err: unknown) => {
+        const reason = err instanceof Error ? (err.name === 'Error' ? err.message : err.name) : 'error';
+        availability(false, operation, reason);
+        throw new StateError('ERR_STATE_UNAVAILABLE', `session store unavailable (${operation}: ${reason})`, { cause: err });
+      },
+    )
     .finally(() => clearTimeout(timer));
 }
 

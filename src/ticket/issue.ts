@@ -20,8 +20,12 @@ export const DEFAULT_ASSERTION_TICKET_LIFETIME_MINUTES = 2;
 export interface IssueTicketOptions {
   /** The issuing system: its own SID, client, key and certificate sign the ticket. */
   keystore: Keystore;
-  /** The user (0x01; also 0x0A in code page 1100, as AS Java writes). */
-  user: string;
+  /**
+   * The ABAP user (0x01, in the ticket's code page; also 0x0A in code page 1100, as AS Java writes). May be left out
+   * when `portalUser` is given: a portal user with no ABAP user gets a ticket other portals and AS Java accept
+   * (portal-ID mode, §3.2) and an ABAP system refuses, as it should.
+   */
+  user?: string;
   /** Validity in minutes (default 480 = 8 h); written as hours (0x05) plus minutes (0x07). */
   lifetimeMinutes?: number;
   /**
@@ -90,7 +94,7 @@ function issue(options: IssueTicketOptions, lifetimeMinutes: number, recipient: 
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   const { keystore, codePage = '1100', includeCertificate = false, hash = 'sha1' } = options;
   if (!(keystore instanceof Keystore)) throw new TypeError('keystore must be a Keystore');
-  const user = textOption('user', options.user, 255);
+  const user = options.user === undefined && options.portalUser !== undefined ? undefined : textOption('user', options.user, 255);
   if (!ISSUE_CODE_PAGES.includes(codePage)) throw new TypeError(`codePage must be one of ${ISSUE_CODE_PAGES.join(', ')}`);
   if (!Number.isInteger(lifetimeMinutes) || lifetimeMinutes < 1 || lifetimeMinutes > 366 * 24 * 60) {
     throw new TypeError('lifetimeMinutes must be an integer from 1 to 527040 (366 days)');
@@ -119,7 +123,7 @@ function issue(options: IssueTicketOptions, lifetimeMinutes: number, recipient: 
   const pad = (text: string, width: number): string => (codePage === '4103' || codePage === '4102' ? text.padEnd(width, ' ') : text);
 
   const core: { id: number; data: Uint8Array }[] = [
-    { id: InfoUnitId.USER, data: cp(pad(user, 12)) },
+    ...(user === undefined ? [] : [{ id: InfoUnitId.USER, data: cp(pad(user, 12)) }]),
     { id: InfoUnitId.CREATE_CLIENT, data: cp(own.client) },
     { id: InfoUnitId.CREATE_NAME, data: cp(pad(own.sid, 8)) },
     { id: InfoUnitId.CREATE_TIME, data: cp(formatCreateTime(createdAt)) },
@@ -138,7 +142,8 @@ function issue(options: IssueTicketOptions, lifetimeMinutes: number, recipient: 
   let units: { id: number; data: Uint8Array }[];
   if (codePage === '1100') {
     // AS Java: 0x20 and 0x88 first, then the core units, then 0x0A (the user in UTF-8) — §1.1.
-    units = [...portal, { id: InfoUnitId.AUTHSCHEME, data: utf8(authScheme ?? 'default') }, ...core, { id: InfoUnitId.USER_UTF8, data: utf8(user) }];
+    const userUtf8 = user === undefined ? [] : [{ id: InfoUnitId.USER_UTF8, data: utf8(user) }];
+    units = [...portal, { id: InfoUnitId.AUTHSCHEME, data: utf8(authScheme ?? 'default') }, ...core, ...userUtf8];
   } else {
     // ABAP and SAPSSOEXT: 0x20 and 0x88 last.
     units = [...core, ...portal, ...(authScheme === undefined ? [] : [{ id: InfoUnitId.AUTHSCHEME, data: utf8(authScheme) }])];

@@ -27,7 +27,7 @@ export function decodeTicketText(text: string, options: DecodeTicketTextOptions 
   if (text.length > maxLength) {
     throw new TicketError('ERR_TICKET_TOO_LARGE', `ticket text is ${text.length} characters, more than maxLength ${maxLength}`);
   }
-  let s = isBlank(text.charCodeAt(0)) || isBlank(text.charCodeAt(text.length - 1)) ? text.replace(/^[\r\n\t]+|[\r\n\t]+$/g, '') : text;
+  let s = trimLineBreaks(text);
   // SAP loops while a '%' remains. Real tickets are URL-encoded at most two or three times (proxies, Tomcat); the
   // passes are capped so that "%252525…" cannot make decoding quadratic.
   for (let pass = 0; s.includes('%'); pass++) {
@@ -54,6 +54,19 @@ export function encodeTicketText(bytes: Uint8Array): string {
     .replace(/=/g, '%3D');
 }
 
+/**
+ * Drops leading and trailing CR, LF and TAB in one linear pass. (The regex `/^[\r\n\t]+|[\r\n\t]+$/g` it replaces
+ * backtracked quadratically on a run of tabs inside the text: about 150 ms for 8,000 tabs in one cookie.)
+ */
+function trimLineBreaks(s: string): string {
+  const isBreak = (c: number) => c === 0x0d || c === 0x0a || c === 0x09;
+  let start = 0;
+  let end = s.length;
+  while (start < end && isBreak(s.charCodeAt(start))) start++;
+  while (end > start && isBreak(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
 function percentDecode(s: string): string {
   let out = '';
   let from = 0;
@@ -74,9 +87,6 @@ function hexDigit(c: number): number {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
 }
-
-/** CR, LF or tab: ignored at both ends of the text (a file's newline). */
-const isBlank = (c: number): boolean => c === 0x0d || c === 0x0a || c === 0x09;
 
 /** Validates a `maxLength` option (TypeError naming it). */
 export function checkMaxLength(value: unknown, fallback: number): number {

@@ -53,9 +53,17 @@ export function formatCreateTime(date: Date): string {
   return `${p(date.getUTCFullYear(), 4)}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}`;
 }
 
-/** End of validity: creation + hours + minutes (a missing unit counts as 0). */
+/**
+ * End of validity: creation + hours + minutes (a missing unit counts as 0). Both units are 4-byte integers, so a
+ * ticket can claim a validity beyond the last date a `Date` can hold: that is `ERR_TICKET_MALFORMED`, never an
+ * Invalid Date (which every comparison would take as "not expired": a ticket valid for ever).
+ */
 export function validUntil(createdAt: Date, hours: number, minutes: number): Date {
-  return new Date(createdAt.getTime() + (hours * 60 + minutes) * MINUTE);
+  const until = new Date(createdAt.getTime() + (hours * 60 + minutes) * MINUTE);
+  if (Number.isNaN(until.getTime())) {
+    throw new TicketError('ERR_TICKET_MALFORMED', `the validity (${hours} h ${minutes} min from ${createdAt.toISOString()}) ends past the last representable date`);
+  }
+  return until;
 }
 
 /** Throws `ERR_TICKET_NOT_YET_VALID` / `ERR_TICKET_EXPIRED` if `now` is outside [from − tol, until + tol]. */

@@ -10,6 +10,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
+import { DEFAULT_MIN_KEY_BITS, type MinKeyBits } from '../keystore/key-strength.js';
 import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
 import { parseTicketStructure, type InfoUnit } from './codec.js';
 import { decodeTicket, type DecodeTicketOptions } from './decode.js';
@@ -18,13 +19,8 @@ import { checkMaxLength, DEFAULT_MAX_TICKET_TEXT_LENGTH } from './text-form.js';
 import { checkValidity, DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from './validity.js';
 import { checkCacheOption, VerifiedTicketLru, type VerifiedTicketCache, type VerifiedTicketCacheOptions } from './verified-ticket-cache.js';
 
-/** Minimum key sizes in bits (issue 8 policy): DSA p 1024, RSA 2048, EC 256. */
-export interface MinKeyBits {
-  dsa?: number;
-  rsa?: number;
-  ec?: number;
-}
-export const DEFAULT_MIN_KEY_BITS: Readonly<Required<MinKeyBits>> = Object.freeze({ dsa: 1024, rsa: 2048, ec: 256 });
+// The key-size policy lives with the keystore, which refuses weak keys on import too (issue 8).
+export { DEFAULT_MIN_KEY_BITS, type MinKeyBits };
 
 export interface VerifyTicketOptions extends DecodeTicketOptions {
   /** The trust store: own identity and trusted certificates with their ACL entries. */

@@ -8,8 +8,10 @@ import type { UserStore } from './user-store.js';
 import { FileUserStore } from './file-user-store.js';
 import { PostgresUserStore } from './postgres-user-store.js';
 import type { ScryptParams } from './password-hash.js';
+import type { DigestStoreOptions } from './digest-credentials.js';
 
-export interface CreateUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms` go to the store it picks (HTTP Digest HA1 values, opt-in). */
+export interface CreateUserStoreOptions extends DigestStoreOptions {
   /** PostgreSQL URL. Default: `process.env.DATABASE_URL`, unless `path` is given. */
   databaseUrl?: string;
   /** The users file of the embedded store (default `./ticketstack-users.json`). */
@@ -24,7 +26,7 @@ export interface CreateUserStoreOptions {
 /** The embedded store's file when no `path` is given. */
 export const DEFAULT_USERS_FILE = 'ticketstack-users.json';
 
-const OPTION_KEYS = ['databaseUrl', 'path', 'schema', 'queryTimeoutMs', 'hashParams'];
+const OPTION_KEYS = ['databaseUrl', 'path', 'schema', 'queryTimeoutMs', 'hashParams', 'digestRealms', 'digestAlgorithms'];
 
 export function createUserStore(options: CreateUserStoreOptions = {}): UserStore {
   if (options === null || typeof options !== 'object') throw new TypeError('createUserStore: options must be an object');
@@ -36,13 +38,18 @@ export function createUserStore(options: CreateUserStoreOptions = {}): UserStore
   }
   const envUrl = process.env.DATABASE_URL?.trim() ? process.env.DATABASE_URL : undefined;
   const databaseUrl = options.databaseUrl ?? (options.path === undefined ? envUrl : undefined);
+  const common = {
+    ...(options.hashParams !== undefined && { hashParams: options.hashParams }),
+    ...(options.digestRealms !== undefined && { digestRealms: options.digestRealms }),
+    ...(options.digestAlgorithms !== undefined && { digestAlgorithms: options.digestAlgorithms }),
+  };
   if (databaseUrl !== undefined) {
     return new PostgresUserStore({
       connectionString: databaseUrl,
       ...(options.schema !== undefined && { schema: options.schema }),
       ...(options.queryTimeoutMs !== undefined && { queryTimeoutMs: options.queryTimeoutMs }),
-      ...(options.hashParams !== undefined && { hashParams: options.hashParams }),
+      ...common,
     });
   }
-  return new FileUserStore({ path: options.path ?? DEFAULT_USERS_FILE, ...(options.hashParams !== undefined && { hashParams: options.hashParams }) });
+  return new FileUserStore({ path: options.path ?? DEFAULT_USERS_FILE, ...common });
 }

@@ -7,7 +7,8 @@
  *   `ticketstack users revoke` while the app runs is not lost by the app's next write (and reads notice it:
  *   the file is re-read whenever its inode, size or mtime changed). Two processes writing at the same
  *   instant are not coordinated: for several instances use `PostgresUserStore`.
- * - Only scrypt hashes are stored. A missing file is an empty store; an unreadable or corrupt file fails
+ * - Only scrypt hashes are stored, plus HTTP Digest HA1 values for the configured `digestRealms` (password-
+ *   equivalent per realm: the file is as sensitive as the passwords of those realms). A missing file is an empty store; an unreadable or corrupt file fails
  *   closed with `ERR_USER_STORE_UNAVAILABLE` (503).
  *
  * @module
@@ -18,9 +19,20 @@ import { dirname, resolve } from 'node:path';
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
-import { checkNewUser, idKey, toRecord, type StoredUser } from './internal.js';
+import { checkNewUser, findStoredDigestCredential, idKey, toRecord, type StoredUser } from './internal.js';
+import {
+  digestCredentialsFor,
+  digestStoreConfig,
+  nonEmpty,
+  type DigestCredential,
+  type DigestCredentialQuery,
+  type DigestHashAlgorithm,
+  type DigestStoreConfig,
+  type DigestStoreOptions,
+} from './digest-credentials.js';
 
-export interface FileUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface FileUserStoreOptions extends DigestStoreOptions {
   /** The JSON file (created on the first write, with mode 0600; its directory too). */
   path: string;
   /** scrypt parameters for new hashes (default ln=15, r=8, p=1; lower them only in tests). */
@@ -41,11 +53,12 @@ interface Snapshot {
 }
 
 const WHERE = 'FileUserStore';
-const OPTION_KEYS = ['path', 'hashParams'];
+const OPTION_KEYS = ['path', 'hashParams', 'digestRealms', 'digestAlgorithms'];
 
 export class FileUserStore implements UserStore {
   readonly #path: string;
   readonly #params: ScryptParams;
+  readonly #digest: DigestStoreConfig;
   #snapshot: Snapshot | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -58,11 +71,24 @@ export class FileUserStore implements UserStore {
     this.#path = resolve(options.path);
     this.#params = options.hashParams ?? DEFAULT_SCRYPT_PARAMS;
     assertScryptParams(WHERE, this.#params);
+    this.#digest = digestStoreConfig(WHERE, options.digestRealms, options.digestAlgorithms);
   }
 
   /** The absolute path of the file. */
   get path(): string {
     return this.#path;
+  }
+
+  get digestRealms(): readonly string[] {
+    return this.#digest.realms;
+  }
+
+  get digestAlgorithms(): readonly DigestHashAlgorithm[] {
+    return this.#digest.algorithms;
+  }
+
+  async findDigestCredential(query: DigestCredentialQuery): Promise<DigestCredential | null> {
+    return findStoredDigestCredential(`${WHERE}.findDigestCredential`, query, await this.#read());
   }
 
   async findUser(id: string): Promise<UserRecord | null> {
@@ -84,7 +110,8 @@ export class FileUserStore implements UserStore {
     // Hash outside the write queue: scrypt is slow and must not hold up other writes.
     const passwordHash = await hashPassword(password, this.#params);
     const now = new Date().toISOString();
-    const user: StoredUser = { id, ...(displayName !== undefined && { displayName }), groups, revoked: false, passwordHash, createdAt: now, updatedAt: now };
+    const digest = digestCredentialsFor(this.#digest, id, password);
+    const user: StoredUser = { id, ...(displayName !== undefined && { displayName }), groups, revoked: false, passwordHash, ...(digest.length > 0 && { digest }), createdAt: now, updatedAt: now };
     await this.#mutate((users) => {
       if (users.has(key)) throw new UserStoreError('ERR_USER_EXISTS', 'a user with this id exists');
       users.set(key, user);
@@ -97,7 +124,11 @@ export class FileUserStore implements UserStore {
     assertPassword(`${WHERE}.changePassword`, newPassword);
     if (!(await this.#read()).has(key)) throw unknownUser();
     const passwordHash = await hashPassword(newPassword, this.#params);
-    await this.#mutate((users) => update(users, key, { passwordHash }));
+    await this.#mutate((users) => {
+      const storedId = users.get(key)?.id ?? id;
+      // Every old HA1 goes (it would still admit the old password), also for realms no longer configured.
+      update(users, key, { passwordHash, digest: nonEmpty(digestCredentialsFor(this.#digest, storedId, newPassword)) });
+    });
   }
 
   async revoke(id: string): Promise<void> {
@@ -207,7 +238,14 @@ function parse(text: string): Map<string, StoredUser> {
   }
   const users = new Map<string, StoredUser>();
   for (const [key, user] of Object.entries(c.users)) {
-    if (typeof user?.id !== 'string' || user.id.toLowerCase() !== key || typeof user.passwordHash !== 'string' || typeof user.revoked !== 'boolean' || !Array.isArray(user.groups)) {
+    if (
+      typeof user?.id !== 'string' ||
+      user.id.toLowerCase() !== key ||
+      typeof user.passwordHash !== 'string' ||
+      typeof user.revoked !== 'boolean' ||
+      !Array.isArray(user.groups) ||
+      (user.digest !== undefined && !Array.isArray(user.digest))
+    ) {
       throw new UserStoreError('ERR_USER_STORE_UNAVAILABLE', 'the users file has a malformed entry');
     }
     users.set(key, user);

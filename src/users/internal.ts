@@ -6,6 +6,7 @@
  */
 import type { NewUser, UserRecord } from './user-store.js';
 import { assertPassword } from './password-hash.js';
+import { checkDigestQuery, pickDigestCredential, type DigestCredential, type DigestCredentialQuery, type StoredDigestCredential } from './digest-credentials.js';
 
 /** What a store keeps per user (the hash, never the password). */
 export interface StoredUser {
@@ -14,6 +15,8 @@ export interface StoredUser {
   groups: string[];
   revoked: boolean;
   passwordHash: string;
+  /** HTTP Digest HA1 values (password-equivalent per realm), only for the store's `digestRealms`. */
+  digest?: StoredDigestCredential[];
   createdAt: string;
   updatedAt: string;
 }
@@ -28,8 +31,13 @@ export function idKey(where: string, id: unknown): string {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** True for a user ID every store accepts: 1–256 characters, no control characters, no surrounding blanks. */
+export function isValidUserId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= 256 && !CONTROL.test(id) && id.trim() === id;
+}
+
 export function assertUserId(where: string, id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 256 || CONTROL.test(id) || id.trim() !== id) {
+  if (!isValidUserId(id)) {
     throw new TypeError(`${where}: user id must be a non-empty string of at most 256 characters, without control characters or surrounding blanks`);
   }
 }
@@ -59,4 +67,18 @@ export function toRecord(user: StoredUser): UserRecord {
     groups: [...user.groups],
     revoked: user.revoked,
   };
+}
+
+/**
+ * `findDigestCredential` of the embedded stores: by user ID (one lookup) or by userhash (a scan of the users, fine
+ * for the modest user counts of one process).
+ */
+export function findStoredDigestCredential(where: string, query: DigestCredentialQuery, users: ReadonlyMap<string, StoredUser>): DigestCredential | null {
+  const { userhash } = checkDigestQuery(where, query);
+  const candidates = 'username' in query ? [users.get(idKey(where, query.username))] : users.values();
+  for (const user of candidates) {
+    const found = pickDigestCredential(user?.digest, query.realm, query.algorithm, userhash);
+    if (user !== undefined && found !== undefined) return { id: user.id, ha1: found.ha1 };
+  }
+  return null;
 }

@@ -7,26 +7,52 @@
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
-import { checkNewUser, idKey, toRecord, type StoredUser } from './internal.js';
+import { checkNewUser, findStoredDigestCredential, idKey, toRecord, type StoredUser } from './internal.js';
+import {
+  digestCredentialsFor,
+  digestStoreConfig,
+  nonEmpty,
+  type DigestCredential,
+  type DigestCredentialQuery,
+  type DigestHashAlgorithm,
+  type DigestStoreConfig,
+  type DigestStoreOptions,
+} from './digest-credentials.js';
 
-export interface MemoryUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface MemoryUserStoreOptions extends DigestStoreOptions {
   /** scrypt parameters for new hashes (default ln=15, r=8, p=1; lower them only in tests). */
   hashParams?: ScryptParams;
 }
 
 const WHERE = 'MemoryUserStore';
+const OPTION_KEYS = ['hashParams', 'digestRealms', 'digestAlgorithms'];
 
 export class MemoryUserStore implements UserStore {
   readonly #users = new Map<string, StoredUser>();
   readonly #params: ScryptParams;
+  readonly #digest: DigestStoreConfig;
 
   constructor(options: MemoryUserStoreOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
     for (const key of Object.keys(options)) {
-      if (key !== 'hashParams') throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: hashParams)`);
+      if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
     }
     this.#params = options.hashParams ?? DEFAULT_SCRYPT_PARAMS;
     assertScryptParams(WHERE, this.#params);
+    this.#digest = digestStoreConfig(WHERE, options.digestRealms, options.digestAlgorithms);
+  }
+
+  get digestRealms(): readonly string[] {
+    return this.#digest.realms;
+  }
+
+  get digestAlgorithms(): readonly DigestHashAlgorithm[] {
+    return this.#digest.algorithms;
+  }
+
+  async findDigestCredential(query: DigestCredentialQuery): Promise<DigestCredential | null> {
+    return findStoredDigestCredential(`${WHERE}.findDigestCredential`, query, this.#users);
   }
 
   async findUser(id: string): Promise<UserRecord | null> {
@@ -46,7 +72,8 @@ export class MemoryUserStore implements UserStore {
     const passwordHash = await hashPassword(password, this.#params);
     if (this.#users.has(key)) throw new UserStoreError('ERR_USER_EXISTS', 'a user with this id exists');
     const now = new Date().toISOString();
-    const user: StoredUser = { id, ...(displayName !== undefined && { displayName }), groups, revoked: false, passwordHash, createdAt: now, updatedAt: now };
+    const digest = digestCredentialsFor(this.#digest, id, password);
+    const user: StoredUser = { id, ...(displayName !== undefined && { displayName }), groups, revoked: false, passwordHash, ...(digest.length > 0 && { digest }), createdAt: now, updatedAt: now };
     this.#users.set(key, user);
     return toRecord(user);
   }
@@ -54,9 +81,10 @@ export class MemoryUserStore implements UserStore {
   async changePassword(id: string, newPassword: string): Promise<void> {
     const key = idKey(`${WHERE}.changePassword`, id);
     assertPassword(`${WHERE}.changePassword`, newPassword);
-    this.#get(key);
+    const { id: storedId } = this.#get(key);
     const passwordHash = await hashPassword(newPassword, this.#params);
-    this.#update(key, { passwordHash });
+    // Every old HA1 goes (it would still admit the old password), also for realms no longer configured.
+    this.#update(key, { passwordHash, digest: nonEmpty(digestCredentialsFor(this.#digest, storedId, newPassword)) });
   }
 
   async revoke(id: string): Promise<void> {

@@ -5,7 +5,8 @@
  *
  * - IDs are case-insensitive: the lowercased id (computed in JavaScript, so it matches the other stores
  *   for any locale) is the primary key `id_lower`; `id` keeps the case as given.
- * - Only scrypt hashes are stored.
+ * - Only scrypt hashes are stored, plus HTTP Digest HA1 values for the configured `digestRealms` (table
+ *   `digest_credentials`, schema version 2; password-equivalent per realm, see digest-credentials.ts).
  * - Fail closed (issue "several instances" item 4): connecting and every query are bounded by
  *   `queryTimeoutMs`; an unreachable or failing server rejects with `ERR_USER_STORE_UNAVAILABLE` (503).
  *   The pool opens new connections when the server is back: no restart needed.
@@ -18,6 +19,17 @@ import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
 import { checkNewUser, idKey } from './internal.js';
+import {
+  checkDigestQuery,
+  digestCredentialsFor,
+  digestStoreConfig,
+  type DigestCredential,
+  type DigestCredentialQuery,
+  type DigestHashAlgorithm,
+  type DigestStoreConfig,
+  type DigestStoreOptions,
+  type StoredDigestCredential,
+} from './digest-credentials.js';
 
 /** The part of a `pg.Pool` this store uses. A pool you pass stays yours: `close()` does not end it. */
 export interface PgPoolLike {
@@ -27,7 +39,8 @@ export interface PgPoolLike {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
-export interface PostgresUserStoreOptions {
+/** `digestRealms` / `digestAlgorithms`: HTTP Digest HA1 values, opt-in (see digest-credentials.ts). */
+export interface PostgresUserStoreOptions extends DigestStoreOptions {
   /** `postgres://user[:password]@host:port/db`. Exactly one of `connectionString` and `pool`. */
   connectionString?: string;
   /** A `pg.Pool` you created. Exactly one of `connectionString` and `pool`. */
@@ -40,13 +53,51 @@ export interface PostgresUserStoreOptions {
   hashParams?: ScryptParams;
   /** Most connections of the pool this store creates (default 10). */
   maxConnections?: number;
+  /** Receives `users.unavailable` / `users.recovered`, once per transition (default: none). */
+  onEvent?: (event: UserStoreEvent) => void;
 }
 
+/** A log event: PostgreSQL became unreachable, or is back. Never contains the connection string. */
+export type UserStoreEvent =
+  | { type: 'users.unavailable'; store: 'postgres'; operation: string; reason: string }
+  | { type: 'users.recovered'; store: 'postgres' };
+
 const WHERE = 'PostgresUserStore';
-const OPTION_KEYS = ['connectionString', 'pool', 'schema', 'queryTimeoutMs', 'hashParams', 'maxConnections'];
+const OPTION_KEYS = ['connectionString', 'pool', 'schema', 'queryTimeoutMs', 'hashParams', 'maxConnections', 'onEvent', 'digestRealms', 'digestAlgorithms'];
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Bumped when the table changes; `migrate()` brings older schemas up to it. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+/**
+ * The schema, step by step: `migrate()` runs every step (each idempotent: IF NOT EXISTS) and records each version,
+ * so a schema at any older version is brought up to the newest. Append a step to change the schema.
+ */
+const MIGRATIONS: readonly ((schema: string) => readonly string[])[] = [
+  // 1: users.
+  (schema) => [
+    `CREATE TABLE IF NOT EXISTS "${schema}".users (
+       id_lower text PRIMARY KEY,
+       id text NOT NULL,
+       display_name text,
+       groups text[] NOT NULL DEFAULT '{}',
+       revoked boolean NOT NULL DEFAULT false,
+       password_hash text NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now(),
+       CONSTRAINT users_id_lower_not_empty CHECK (id_lower <> ''))`,
+  ],
+  // 2: HTTP Digest HA1 values per user, realm and algorithm (RFC 7616), found by user or by userhash.
+  (schema) => [
+    `CREATE TABLE IF NOT EXISTS "${schema}".digest_credentials (
+       id_lower text NOT NULL REFERENCES "${schema}".users (id_lower) ON DELETE CASCADE,
+       realm text NOT NULL,
+       algorithm text NOT NULL,
+       ha1 text NOT NULL,
+       userhash text NOT NULL,
+       PRIMARY KEY (id_lower, realm, algorithm))`,
+    `CREATE INDEX IF NOT EXISTS digest_credentials_userhash ON "${schema}".digest_credentials (realm, algorithm, userhash)`,
+  ],
+];
+
+/** The newest schema version; `migrate()` brings older schemas up to it. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 interface Row {
   id: string;
@@ -65,6 +116,10 @@ export class PostgresUserStore implements UserStore {
   readonly #connectionString: string | undefined;
   readonly #owned: boolean;
   readonly #maxConnections: number;
+  readonly #onEvent: ((event: UserStoreEvent) => void) | undefined;
+  #available = true;
+  readonly #digest: DigestStoreConfig;
+  readonly #digestTable: string;
   #pool: PgPoolLike | undefined;
   #poolPromise: Promise<PgPoolLike> | undefined;
 
@@ -73,7 +128,7 @@ export class PostgresUserStore implements UserStore {
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
     }
-    const { connectionString, pool, schema = 'ticketstack', queryTimeoutMs = 2000, hashParams = DEFAULT_SCRYPT_PARAMS, maxConnections = 10 } = options;
+    const { connectionString, pool, schema = 'ticketstack', queryTimeoutMs = 2000, hashParams = DEFAULT_SCRYPT_PARAMS, maxConnections = 10, onEvent, digestRealms, digestAlgorithms } = options;
     if ((connectionString === undefined) === (pool === undefined)) {
       throw new TypeError(`${WHERE}: give exactly one of the options "connectionString" and "pool"`);
     }
@@ -89,6 +144,8 @@ export class PostgresUserStore implements UserStore {
     if (!Number.isSafeInteger(queryTimeoutMs) || queryTimeoutMs < 1) throw new TypeError(`${WHERE}: queryTimeoutMs must be a positive integer (milliseconds)`);
     if (!Number.isSafeInteger(maxConnections) || maxConnections < 1) throw new TypeError(`${WHERE}: maxConnections must be a positive integer`);
     assertScryptParams(WHERE, hashParams);
+    if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError(`${WHERE}: onEvent must be a function`);
+    this.#onEvent = onEvent;
     this.#connectionString = connectionString;
     this.#pool = pool;
     this.#owned = pool === undefined;
@@ -97,6 +154,8 @@ export class PostgresUserStore implements UserStore {
     this.#timeoutMs = queryTimeoutMs;
     this.#params = hashParams;
     this.#maxConnections = maxConnections;
+    this.#digest = digestStoreConfig(WHERE, digestRealms, digestAlgorithms);
+    this.#digestTable = `"${schema}"."digest_credentials"`;
   }
 
   /** The schema in use. */
@@ -104,9 +163,18 @@ export class PostgresUserStore implements UserStore {
     return this.#schema;
   }
 
+  get digestRealms(): readonly string[] {
+    return this.#digest.realms;
+  }
+
+  get digestAlgorithms(): readonly DigestHashAlgorithm[] {
+    return this.#digest.algorithms;
+  }
+
   /**
-   * Creates the schema and the `users` table if missing (idempotent; safe to run from several instances at
-   * once: an advisory lock serializes it). Resolves with the schema version now in place.
+   * Creates the schema and its tables, or brings an older schema up to {@link POSTGRES_SCHEMA_VERSION}
+   * (idempotent; safe to run from several instances at once: an advisory lock serializes it). Resolves with the
+   * schema version now in place.
    */
   async migrate(): Promise<number> {
     let client: Awaited<ReturnType<PgPoolLike['connect']>>;
@@ -128,25 +196,13 @@ export class PostgresUserStore implements UserStore {
         ),
         'migrate',
       );
-      await this.#bounded(
-        client.query(
-          `CREATE TABLE IF NOT EXISTS ${this.#table} (
-             id_lower text PRIMARY KEY,
-             id text NOT NULL,
-             display_name text,
-             groups text[] NOT NULL DEFAULT '{}',
-             revoked boolean NOT NULL DEFAULT false,
-             password_hash text NOT NULL,
-             created_at timestamptz NOT NULL DEFAULT now(),
-             updated_at timestamptz NOT NULL DEFAULT now(),
-             CONSTRAINT users_id_lower_not_empty CHECK (id_lower <> ''))`,
-        ),
-        'migrate',
-      );
-      await this.#bounded(
-        client.query(`INSERT INTO "${this.#schema}".schema_version (version) VALUES ($1) ON CONFLICT DO NOTHING`, [POSTGRES_SCHEMA_VERSION]),
-        'migrate',
-      );
+      for (const [i, step] of MIGRATIONS.entries()) {
+        for (const statement of step(this.#schema)) await this.#bounded(client.query(statement), 'migrate');
+        await this.#bounded(
+          client.query(`INSERT INTO "${this.#schema}".schema_version (version) VALUES ($1) ON CONFLICT DO NOTHING`, [i + 1]),
+          'migrate',
+        );
+      }
       await this.#bounded(client.query('COMMIT'), 'migrate');
       return POSTGRES_SCHEMA_VERSION;
     } catch (err) {
@@ -176,12 +232,20 @@ export class PostgresUserStore implements UserStore {
   async createUser(input: NewUser): Promise<UserRecord> {
     const { id, key, password, displayName, groups } = checkNewUser(`${WHERE}.createUser`, input);
     const passwordHash = await hashPassword(password, this.#params);
+    const digest = digestColumns(digestCredentialsFor(this.#digest, id, password));
+    // One statement: the user and its HA1 values are written together or not at all.
     const { rows } = await this.#query(
       'createUser',
-      `INSERT INTO ${this.#table} (id_lower, id, display_name, groups, password_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id_lower) DO NOTHING
-       RETURNING id, display_name, groups, revoked`,
-      [key, id, displayName ?? null, groups, passwordHash],
+      `WITH u AS (
+         INSERT INTO ${this.#table} (id_lower, id, display_name, groups, password_hash) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id_lower) DO NOTHING
+         RETURNING id_lower, id, display_name, groups, revoked),
+       d AS (
+         INSERT INTO ${this.#digestTable} (id_lower, realm, algorithm, ha1, userhash)
+         SELECT u.id_lower, c.realm, c.algorithm, c.ha1, c.userhash
+         FROM u, unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS c(realm, algorithm, ha1, userhash))
+       SELECT id, display_name, groups, revoked FROM u`,
+      [key, id, displayName ?? null, groups, passwordHash, ...digest],
     );
     if (rows.length === 0) throw new UserStoreError('ERR_USER_EXISTS', 'a user with this id exists');
     return toRecord(rows[0] as Row);
@@ -190,8 +254,45 @@ export class PostgresUserStore implements UserStore {
   async changePassword(id: string, newPassword: string): Promise<void> {
     const key = idKey(`${WHERE}.changePassword`, id);
     assertPassword(`${WHERE}.changePassword`, newPassword);
+    // The HA1 covers the user ID exactly as stored, so read it first.
+    const { rows } = await this.#query('changePassword', `SELECT id FROM ${this.#table} WHERE id_lower = $1`, [key]);
+    const stored = rows[0] as { id: string } | undefined;
+    if (stored === undefined) throw new UserStoreError('ERR_USER_UNKNOWN', 'no user with this id');
     const passwordHash = await hashPassword(newPassword, this.#params);
-    await this.#updateOne('changePassword', 'password_hash = $2', [key, passwordHash]);
+    const digest = digestColumns(digestCredentialsFor(this.#digest, stored.id, newPassword));
+    // One statement: the new hash, the new HA1 values, and every other HA1 removed (an old one would still admit
+    // the old password, also for a realm no longer configured). The deleted and the upserted rows are disjoint.
+    const { rows: changed } = await this.#query(
+      'changePassword',
+      `WITH u AS (
+         UPDATE ${this.#table} SET password_hash = $2, updated_at = now() WHERE id_lower = $1 RETURNING id_lower),
+       gone AS (
+         DELETE FROM ${this.#digestTable} d USING u
+         WHERE d.id_lower = u.id_lower AND (d.realm, d.algorithm) NOT IN (SELECT * FROM unnest($3::text[], $4::text[]))),
+       kept AS (
+         INSERT INTO ${this.#digestTable} (id_lower, realm, algorithm, ha1, userhash)
+         SELECT u.id_lower, c.realm, c.algorithm, c.ha1, c.userhash
+         FROM u, unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS c(realm, algorithm, ha1, userhash)
+         ON CONFLICT (id_lower, realm, algorithm) DO UPDATE SET ha1 = EXCLUDED.ha1, userhash = EXCLUDED.userhash)
+       SELECT count(*)::int AS n FROM u`,
+      [key, passwordHash, ...digest],
+    );
+    if ((changed[0] as { n: number } | undefined)?.n !== 1) throw new UserStoreError('ERR_USER_UNKNOWN', 'no user with this id');
+  }
+
+  async findDigestCredential(query: DigestCredentialQuery): Promise<DigestCredential | null> {
+    const { userhash } = checkDigestQuery(`${WHERE}.findDigestCredential`, query);
+    const select = `SELECT u.id, d.ha1 FROM ${this.#table} u JOIN ${this.#digestTable} d USING (id_lower)`;
+    const { rows } =
+      userhash === undefined
+        ? await this.#query('findDigestCredential', `${select} WHERE u.id_lower = $1 AND d.realm = $2 AND d.algorithm = $3`, [
+            idKey(`${WHERE}.findDigestCredential`, (query as { username: string }).username),
+            query.realm,
+            query.algorithm,
+          ])
+        : await this.#query('findDigestCredential', `${select} WHERE d.realm = $1 AND d.algorithm = $2 AND d.userhash = $3 LIMIT 1`, [query.realm, query.algorithm, userhash]);
+    const row = rows[0] as { id: string; ha1: string } | undefined;
+    return row === undefined ? null : { id: row.id, ha1: row.ha1 };
   }
 
   async revoke(id: string): Promise<void> {
@@ -224,9 +325,25 @@ export class PostgresUserStore implements UserStore {
   async #query(operation: string, text: string, values: unknown[]): Promise<{ rows: any[]; rowCount: number | null }> {
     try {
       const pool = await this.#getPool();
-      return await this.#bounded(pool.query(text, values), operation);
+      const result = await this.#bounded(pool.query(text, values), operation);
+      this.#setAvailable(true, operation);
+      return result;
     } catch (err) {
       throw this.#translate(err, operation);
+    }
+  }
+
+  /** Emits one event per transition between reachable and unreachable. */
+  #setAvailable(available: boolean, operation: string, reason = ''): void {
+    if (available === this.#available) return;
+    this.#available = available;
+    const event: UserStoreEvent = available
+      ? { type: 'users.recovered', store: 'postgres' }
+      : { type: 'users.unavailable', store: 'postgres', operation, reason };
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // a logger must not change a decision
     }
   }
 
@@ -275,8 +392,14 @@ export class PostgresUserStore implements UserStore {
     }
     if (sqlState === '23505') return new UserStoreError('ERR_USER_EXISTS', 'a user with this id exists', { cause: err });
     const reason = err instanceof QueryTimeout ? `no answer within ${this.#timeoutMs} ms` : describe(err);
+    this.#setAvailable(false, operation, reason);
     return new UserStoreError('ERR_USER_STORE_UNAVAILABLE', `PostgreSQL user store unavailable (${operation}: ${reason})`, { cause: err });
   }
+}
+
+/** The four parallel arrays `unnest` takes: realms, algorithms, HA1 values, userhashes. */
+function digestColumns(credentials: readonly StoredDigestCredential[]): [string[], string[], string[], string[]] {
+  return [credentials.map((c) => c.realm), credentials.map((c) => c.algorithm), credentials.map((c) => c.ha1), credentials.map((c) => c.userhash)];
 }
 
 function toRecord(row: Row): UserRecord {

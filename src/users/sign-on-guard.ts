@@ -116,11 +116,14 @@ export class SignOnGuard {
     await this.#state.reset(this.#key(normalize(userId)));
   }
 
-  /** Administrator RESUME: users.restore + reset the counter. */
+  /**
+   * Administrator RESUME: reset the counter, then users.restore. In this order a failure half-way leaves the user
+   * revoked (try again), never restored with the old failures still counted against them.
+   */
   async restore(userId: string): Promise<void> {
     const id = normalize(userId);
-    await this.#users.restore(id);
     await this.#state.reset(this.#key(id));
+    await this.#users.restore(id);
     this.#emit({ type: 'signon.restored', userId: id });
   }
 

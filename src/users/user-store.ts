@@ -1,10 +1,11 @@
 /**
  * User stores, behind one interface: an embedded default that needs no server and survives a restart,
  * and PostgreSQL (`pg`). Passwords are kept only as hashes (scrypt from node:crypto) and compared in
- * constant time.
+ * constant time; HTTP Digest HA1 values are kept only for the realms a store is configured with.
  *
  * @module
  */
+import type { DigestCredential, DigestCredentialQuery, DigestHashAlgorithm } from './digest-credentials.js';
 
 export interface UserRecord {
   /** The logon ID, as stored (case preserved). Lookups are case-insensitive. */
@@ -39,4 +40,16 @@ export interface UserStore {
   restore(id: string): Promise<void>;
   listUsers(): Promise<UserRecord[]>;
   close(): Promise<void>;
+  /**
+   * HTTP Digest (RFC 7616; src/users/digest-credentials.ts): the realms whose HA1 values this store computes when a
+   * password is set (opt-in by the store option `digestRealms`; empty when none), and for which hash algorithms.
+   */
+  readonly digestRealms?: readonly string[];
+  readonly digestAlgorithms?: readonly DigestHashAlgorithm[];
+  /**
+   * The HA1 of a user for a realm and algorithm, looked up by user ID (case-insensitively, like every lookup) or by
+   * userhash; `null` when the user is unknown or has no HA1 for them (its password was set before the realm was
+   * configured). The HA1 is password-equivalent for its realm: never log it.
+   */
+  findDigestCredential?(query: DigestCredentialQuery): Promise<DigestCredential | null>;
 }

@@ -1,9 +1,5 @@
-import { Command } from 'commander';
 import type { CliIo } from '../../src/cli/io.js';
-import { registerKeystoreCommands } from '../../src/cli/keystore-commands.js';
-import { registerTicketCommands } from '../../src/cli/ticket-commands.js';
-import { registerPassticketCommands } from '../../src/cli/passticket-commands.js';
-import { registerUsersCommands } from '../../src/cli/users-commands.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { Readable } from 'node:stream';
 
 class CliExit extends Error {
@@ -20,8 +16,14 @@ export interface CliResult {
   json(): any;
 }
 
-/** Runs `ticketstack <args>` in process (every command group), with output, exit status and standard input under test control. */
-export async function runCli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<CliResult> {
+/** Which of stdout / stderr the run pretends are terminals (default neither, as in a pipe). */
+export interface Terminals {
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+}
+
+/** Runs `ticketstack <args>` in process (the whole program), with output, exit status and standard input under test control. */
+export async function runCli(args: string[], env: Record<string, string> = {}, stdin = '', terminals: Terminals = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   let exitCode = -1;
@@ -39,13 +41,10 @@ export async function runCli(args: string[], env: Record<string, string> = {}, s
       throw new CliExit(c);
     },
     env,
-    stderrIsTTY: false,
+    stdoutIsTTY: terminals.stdoutIsTTY ?? false,
+    stderrIsTTY: terminals.stderrIsTTY ?? false,
   };
-  const program = new Command('ticketstack').exitOverride();
-  registerKeystoreCommands(program, io);
-  registerTicketCommands(program, io);
-  registerPassticketCommands(program, io);
-  registerUsersCommands(program, io, Readable.from([Buffer.from(stdin)]));
+  const program = buildProgram(io, Readable.from([Buffer.from(stdin)]));
   try {
     await program.parseAsync(['node', 'ticketstack', ...args]);
   } catch (err) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { runCli } from './harness.js';
 import { FileUserStore } from '../../src/users/file-user-store.js';
+import { computeDigestHa1 } from '../../src/users/digest-credentials.js';
 import { assertPostgresReachable, databaseUrl, freePort, uniqueSuffix } from '../support/services.js';
 
 const users = (args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
@@ -65,6 +66,23 @@ describe('ticketstack users (embedded file store)', () => {
   it('passwd changes the password', async () => {
     expect((await users(['passwd', 'bob', '--password-stdin', ...store], { stdin: 'new-pw' })).exitCode).toBe(0);
     expect(await new FileUserStore({ path: file }).verifyPassword('bob', 'new-pw')).toBe(true);
+  });
+
+  it('add / passwd --digest-realm keep HTTP Digest HA1 values for the application\'s Digest module', async () => {
+    const digest = ['--digest-realm', 'portal', '--digest-algorithm', 'SHA-256', 'MD5'];
+    expect((await users(['add', 'Dana', '--password-stdin', ...digest, ...store], { stdin: 'pw-dana' })).exitCode).toBe(0);
+    const app = new FileUserStore({ path: file, digestRealms: ['portal'], digestAlgorithms: ['SHA-256', 'MD5'] });
+    for (const algorithm of ['SHA-256', 'MD5'] as const) {
+      expect(await app.findDigestCredential({ realm: 'portal', algorithm, username: 'Dana' })).toEqual({ id: 'Dana', ha1: computeDigestHa1(algorithm, 'Dana', 'portal', 'pw-dana') });
+    }
+    expect((await users(['passwd', 'dana', '--password-stdin', '--digest-realm', 'portal', ...store], { stdin: 'pw-dana-2' })).exitCode).toBe(0);
+    expect(await app.findDigestCredential({ realm: 'portal', algorithm: 'SHA-256', username: 'Dana' })).toMatchObject({ ha1: computeDigestHa1('SHA-256', 'Dana', 'portal', 'pw-dana-2') });
+    expect(await app.findDigestCredential({ realm: 'portal', algorithm: 'MD5', username: 'Dana' })).toBeNull();
+    const help = await users(['passwd', '--help']);
+    expect(help.stdout).toMatch(/--digest-realm[\s\S]*password-equivalent/);
+    const bad = await users(['add', 'eve', '--password', 'x', '--digest-realm', 'p', '--digest-algorithm', 'SHA-1', ...store, '--json']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.json()).toMatchObject({ ok: false, code: 'ERR_INVALID_OPTION', message: expect.stringContaining('digestAlgorithms') });
   });
 
   it('unknown user: exit 1, ERR_USER_UNKNOWN', async () => {
@@ -125,7 +143,7 @@ describe.skipIf(dbUrl === undefined)('ticketstack users (PostgreSQL)', () => {
   it('migrate, then add / revoke / list via DATABASE_URL', async () => {
     const m = await users(['migrate', '--database-url', dbUrl!, '--schema', schema, '--json']);
     expect(m.exitCode).toBe(0);
-    expect(m.json()).toEqual({ ok: true, schema, version: 1 });
+    expect(m.json()).toEqual({ ok: true, schema, version: 2 }); // POSTGRES_SCHEMA_VERSION: 2 added the Digest HA1 table
     expect((await users(['migrate', '--schema', schema], { env: { DATABASE_URL: dbUrl! } })).exitCode).toBe(0);
     const env = { DATABASE_URL: dbUrl! };
     expect((await users(['add', 'Erin', '--password-stdin', '--schema', schema], { stdin: 'pw-erin', env })).exitCode).toBe(0);

@@ -25,6 +25,17 @@ describe('the closed error-code union', () => {
     expectTypeOf<'ERR_CICS_INVREQ_257'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_USER_REVOKED'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_USER_STORE_UNAVAILABLE'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_DIGEST_REPLAYED'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_CLIENT_CERT_UNTRUSTED'>().toExtend<TicketStackErrorCode>();
+    // every login module's refusal codes, not only the newest modules'
+    expectTypeOf<'ERR_PASSWORD_REFUSED'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_PASSWORD_MISSING_CREDENTIALS'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_PASSTICKET_MISSING_CREDENTIALS'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_TICKET_AUTHSCHEME_TOO_LOW'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_TICKET_NO_USER'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_TICKET_MISSING'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_TICKET_REPLAYED'>().toExtend<TicketStackErrorCode>();
+    expectTypeOf<'ERR_CREDENTIALS_TOO_LARGE'>().toExtend<TicketStackErrorCode>();
     expectTypeOf<'ERR_NOT_A_CODE'>().not.toExtend<TicketStackErrorCode>();
   });
 

@@ -11,8 +11,8 @@ beforeAll(async () => ({ policies, state } = await setup()), 60_000);
 afterAll(() => state.close());
 
 describe('built-in templates', () => {
-  it('are data: basic, form, ticket, evaluate_assertion_ticket', () => {
-    expect(BUILTIN_TEMPLATES.map((t) => t.name)).toEqual(['basic', 'form', 'ticket', 'evaluate_assertion_ticket']);
+  it('are data: basic, form, ticket, evaluate_assertion_ticket, client_cert, digest (SAP\'s six)', () => {
+    expect(BUILTIN_TEMPLATES.map((t) => t.name)).toEqual(['basic', 'form', 'ticket', 'evaluate_assertion_ticket', 'client_cert', 'digest']);
     expect(JSON.parse(JSON.stringify(BUILTIN_TEMPLATES))).toEqual(BUILTIN_TEMPLATES);
     const ticket = policies.describe().templates.find((t) => t.name === 'ticket')!;
     expect(ticket.modules.map((m) => [m.module, m.flag])).toEqual([

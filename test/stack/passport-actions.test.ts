@@ -5,6 +5,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_FLAGS, loginStack, runLoginStack, type ControlFlag } from '../../src/index.js';
+import { Strategy as CustomStrategy } from 'passport-custom';
+import type { DecisionRecord } from '../../src/stack/decision-record.js';
 import { appWith, freshPassport, recordingHooks, scriptedStrategy } from './helpers.js';
 import { stubStack, type Outcome } from './stub-modules.js';
 
@@ -101,6 +103,30 @@ describe('loginStack maps passport actions onto the engine', () => {
     const status = await request(app).get('/private').set('x-a', 'fail').set('x-b', 'fail:403').set('x-c', 'fail:429');
     expect(status.status).toBe(403);
     expect(status.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('a challenge object { code, wwwAuthenticate } sends its challenges and records its code (as Digest does)', async () => {
+    const p = freshPassport();
+    const strategy = Object.assign(Object.create(null), {
+      authenticate(this: { fail(c: unknown, s?: number): void }) {
+        this.fail({ code: 'ERR_DIGEST_REFUSED', message: 'no', wwwAuthenticate: ['Digest realm="x", algorithm=SHA-256', 'Digest realm="x", algorithm=MD5'] }, 401);
+      },
+    });
+    const records: DecisionRecord[] = [];
+    const app = appWith(
+      loginStack(
+        [
+          { name: 'digest', flag: 'OPTIONAL', module: strategy },
+          { name: 'basic', flag: 'OPTIONAL', module: new CustomStrategy((_req, done) => done(null, false, 'Basic realm="b"')) },
+        ],
+        { passport: p, session: false, onDecision: (r) => records.push(r) },
+      ),
+    );
+    const res = await request(app).get('/private');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Digest realm="x", algorithm=SHA-256, Digest realm="x", algorithm=MD5, Basic realm="b"');
+    expect(records[0]?.calls[0]?.error?.reason).toBe('ERR_DIGEST_REFUSED');
+    expect(res.text).toBe('Unauthorized');
   });
 
   it('failureRedirect redirects after running the abort hooks', async () => {

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileUserStore } from '../../src/users/file-user-store.js';
-import { TEST_HASH_PARAMS, userStoreContract } from './user-store-contract.js';
+import { CONTRACT_DIGEST, TEST_HASH_PARAMS, userStoreContract } from './user-store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ticketstack-users-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const contractPath = join(dir, 'nested', 'users.json');
-userStoreContract('FileUserStore', async () => new FileUserStore({ path: contractPath, hashParams: TEST_HASH_PARAMS }), {
-  reopen: async (old) => {
+userStoreContract('FileUserStore', async () => new FileUserStore({ path: contractPath, hashParams: TEST_HASH_PARAMS, ...CONTRACT_DIGEST }), {
+  reopen: async (old, digest = CONTRACT_DIGEST) => {
     await old.close();
-    return new FileUserStore({ path: contractPath, hashParams: TEST_HASH_PARAMS });
+    return new FileUserStore({ path: contractPath, hashParams: TEST_HASH_PARAMS, ...digest });
   },
   rawDump: () => readFile(contractPath, 'utf8'),
 });

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresUserStore } from '../../src/users/postgres-user-store.js';
+import { PostgresUserStore, type UserStoreEvent } from '../../src/users/postgres-user-store.js';
 import { freePort } from '../support/services.js';
 import { TEST_HASH_PARAMS } from './user-store-contract.js';
 
@@ -34,7 +34,13 @@ function operations(store: PostgresUserStore): Array<() => Promise<unknown>> {
 describe('PostgreSQL unreachable', () => {
   it('closed port: every operation rejects with ERR_USER_STORE_UNAVAILABLE within the timeout', async () => {
     const port = await freePort();
-    const store = new PostgresUserStore({ connectionString: `postgres://postgres:s3cr3t-pw@127.0.0.1:${port}/test`, queryTimeoutMs: TIMEOUT, hashParams: TEST_HASH_PARAMS });
+    const events: UserStoreEvent[] = [];
+    const store = new PostgresUserStore({
+      connectionString: `postgres://postgres:s3cr3t-pw@127.0.0.1:${port}/test`,
+      queryTimeoutMs: TIMEOUT,
+      hashParams: TEST_HASH_PARAMS,
+      onEvent: (e) => events.push(e),
+    });
     for (const op of operations(store)) {
       const error = await op().catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_USER_STORE_UNAVAILABLE' });
@@ -42,6 +48,8 @@ describe('PostgreSQL unreachable', () => {
       expect(JSON.stringify(error)).not.toContain('s3cr3t-pw');
     }
     for (const op of operations(store)) await expectUnavailableWithin(op());
+    // One log event for the outage, not one per failed call; no connection string in it.
+    expect(events).toEqual([{ type: 'users.unavailable', store: 'postgres', operation: 'findUser', reason: 'ECONNREFUSED' }]);
     await store.close();
   });
 

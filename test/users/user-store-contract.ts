@@ -4,13 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserStore } from '../../src/users/user-store.js';
+import { computeDigestHa1, computeDigestUserhash, type DigestHashAlgorithm } from '../../src/users/digest-credentials.js';
 
 /** Cheap scrypt parameters for tests (the default ln=15 costs ~100 ms per hash). */
 export const TEST_HASH_PARAMS = { ln: 4, r: 8, p: 1 };
 
+/** Every contract store is opened with these Digest options (HA1 values for one realm, two algorithms). */
+export const CONTRACT_DIGEST = { digestRealms: ['contract realm'], digestAlgorithms: ['SHA-256', 'MD5'] as DigestHashAlgorithm[] };
+export type ContractDigestOptions = typeof CONTRACT_DIGEST;
+
 export interface ContractOptions {
-  /** Reopens the store on the same data (a restart); omit if the store does not persist. */
-  reopen?: (store: UserStore) => Promise<UserStore>;
+  /** Reopens the store on the same data (a restart), with other Digest options if given; omit if the store does not persist. */
+  reopen?: (store: UserStore, digest?: ContractDigestOptions) => Promise<UserStore>;
   /** Reads the raw stored representation, to check that no password is in it. */
   rawDump?: () => Promise<string>;
 }
@@ -102,6 +107,49 @@ export function userStoreContract(name: string, open: () => Promise<UserStore>, 
       await expect(store.findUser('bad\nid')).rejects.toThrow(TypeError);
     });
 
+    describe('HTTP Digest HA1 values (opt-in per realm)', () => {
+      const realm = CONTRACT_DIGEST.digestRealms[0]!;
+      const ha1 = (alg: DigestHashAlgorithm, id: string, password: string) => computeDigestHa1(alg, id, realm, password);
+
+      it('reports its Digest configuration', () => {
+        expect(store.digestRealms).toEqual(['contract realm']);
+        expect(store.digestAlgorithms).toEqual(['SHA-256', 'MD5']);
+      });
+
+      it('computes HA1 over the stored ID when the password is set; finds it case-insensitively and by userhash', async () => {
+        await store.createUser({ id: 'Hanna', password: 'pw-hanna' });
+        const expected = { id: 'Hanna', ha1: ha1('SHA-256', 'Hanna', 'pw-hanna') };
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', username: 'Hanna' })).toEqual(expected);
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', username: 'hanna' })).toEqual(expected);
+        expect(await store.findDigestCredential!({ realm, algorithm: 'MD5', username: 'HANNA' })).toEqual({ id: 'Hanna', ha1: ha1('MD5', 'Hanna', 'pw-hanna') });
+        const userhash = computeDigestUserhash('SHA-256', 'Hanna', realm);
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', userhash })).toEqual(expected);
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', userhash: userhash.toUpperCase() })).toEqual(expected);
+      });
+
+      it('has nothing for another realm, an algorithm not configured, or an unknown user', async () => {
+        expect(await store.findDigestCredential!({ realm: 'other', algorithm: 'SHA-256', username: 'Hanna' })).toBeNull();
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-512-256', username: 'Hanna' })).toBeNull();
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', username: 'nobody' })).toBeNull();
+        expect(await store.findDigestCredential!({ realm, algorithm: 'SHA-256', userhash: 'ab'.repeat(32) })).toBeNull();
+        await expect(store.findDigestCredential!({ realm, algorithm: 'SHA-256', userhash: 'not hex' })).rejects.toThrow(TypeError);
+      });
+
+      it('changePassword replaces every HA1: the old password no longer answers a challenge', async () => {
+        await store.createUser({ id: 'Ivo', password: 'old-ivo' });
+        await store.changePassword('IVO', 'new-ivo');
+        for (const algorithm of ['SHA-256', 'MD5'] as const) {
+          expect(await store.findDigestCredential!({ realm, algorithm, username: 'ivo' })).toEqual({ id: 'Ivo', ha1: ha1(algorithm, 'Ivo', 'new-ivo') });
+        }
+      });
+
+      it('never shows an HA1 in a user record', async () => {
+        const text = JSON.stringify([await store.findUser('hanna'), ...(await store.listUsers())]);
+        expect(text).not.toContain(ha1('SHA-256', 'Hanna', 'pw-hanna'));
+        expect(text).not.toMatch(/ha1|digest/i);
+      });
+    });
+
     if (options.rawDump !== undefined) {
       it('stores only scrypt hashes, never a password', async () => {
         const raw = await options.rawDump!();
@@ -118,6 +166,22 @@ export function userStoreContract(name: string, open: () => Promise<UserStore>, 
         expect(await store.findUser('alice')).toMatchObject({ id: 'Alice', groups: ['staff', 'admins'] });
         expect((await store.findUser('rv'))?.revoked).toBe(true);
         expect(await store.verifyPassword('dave', 'new-password')).toBe(true);
+        const ha1 = computeDigestHa1('SHA-256', 'Hanna', 'contract realm', 'pw-hanna');
+        expect(await store.findDigestCredential!({ realm: 'contract realm', algorithm: 'SHA-256', username: 'hanna' })).toEqual({ id: 'Hanna', ha1 });
+      });
+
+      it('a realm no longer configured loses its HA1 at the next password change; a user from before a realm has none', async () => {
+        store = await options.reopen!(store, { digestRealms: ['new realm'], digestAlgorithms: ['SHA-256'] });
+        expect(await store.findDigestCredential!({ realm: 'new realm', algorithm: 'SHA-256', username: 'hanna' })).toBeNull();
+        await store.changePassword('hanna', 'pw-hanna-2');
+        expect(await store.findDigestCredential!({ realm: 'new realm', algorithm: 'SHA-256', username: 'hanna' })).toEqual({
+          id: 'Hanna',
+          ha1: computeDigestHa1('SHA-256', 'Hanna', 'new realm', 'pw-hanna-2'),
+        });
+        store = await options.reopen!(store);
+        for (const algorithm of ['SHA-256', 'MD5'] as const) {
+          expect(await store.findDigestCredential!({ realm: 'contract realm', algorithm, username: 'hanna' })).toBeNull();
+        }
       });
     }
   });
