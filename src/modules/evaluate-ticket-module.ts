@@ -12,17 +12,20 @@
  * cache. With `users`, the mapped user is looked up on every request, cache hit or not, and a revoked user is
  * refused at once (`ERR_USER_REVOKED`), as a locked UME user cannot log on with a ticket. A user the store does not
  * know is accepted (a backend may trust a portal's users without holding them) unless `requireKnownUser` is set
- * (`ERR_USER_UNKNOWN`). A store that cannot answer halts the stack with its 503: never accept unchecked.
+ * (`ERR_USER_UNKNOWN`). When the store cannot answer, a user's last answer serves for `userOutageGraceSeconds`
+ * (SAP's UME serves its user cache the same way); a user not seen within that time halts the stack with the store's
+ * 503: never accept unchecked.
  *
  * @module
  */
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
+import { isTicketStackError } from '../errors.js';
 import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
-import type { Clock } from '../ticket/validity.js';
+import { readClock, type Clock } from '../ticket/validity.js';
 import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
 import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
@@ -57,6 +60,11 @@ export interface EvaluateTicketStrategyOptions extends TicketModuleVerifyOptions
   users?: UserStore;
   /** With `users`: refuse a user the store does not know (`ERR_USER_UNKNOWN`). Default false. */
   requireKnownUser?: boolean;
+  /**
+   * With `users`: while the store cannot answer, a user's last answer serves this long (default 300 s): last seen
+   * revoked stays refused, last seen in good standing keeps working; not seen within it: the store's 503. 0: no grace.
+   */
+  userOutageGraceSeconds?: number;
   /** Strategy name (default `sap-evaluate-ticket`). */
   name?: string;
   onRefusal?: (event: { code: TicketRefusalCode }) => void;
@@ -76,7 +84,7 @@ export interface TicketFailureInfo {
   message: string;
 }
 
-const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'userOutageGraceSeconds', 'name', 'onRefusal'];
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {
@@ -122,14 +130,43 @@ export function ticketVerifier(
   return { verifier, maxLength };
 }
 
-/** The store's record of a ticket's user; `null` also for an ID no store can hold (blanks around it, control characters). */
-async function findUser(users: UserStore, id: string): Promise<UserRecord | null> {
-  try {
-    return await users.findUser(id);
-  } catch (err) {
-    if (err instanceof TypeError) return null; // an invalid user ID: not in the store
-    throw err;
-  }
+/** Default of `userOutageGraceSeconds`. */
+export const DEFAULT_USER_OUTAGE_GRACE_SECONDS = 300;
+/** How many users' last answers are remembered (the oldest is forgotten first). */
+const REMEMBERED_USERS = 10_000;
+
+/** What the user store last said about a user, for answering through a store outage. */
+interface UserState {
+  known: boolean;
+  revoked: boolean;
+  /** Milliseconds (the module's clock) of that answer. */
+  at: number;
+}
+
+/**
+ * The user check of EvaluateTicket: the store's answer on every request, remembered per user, so that a store outage
+ * is answered from an answer at most `graceMs` old and with the store's own error otherwise (fail closed).
+ */
+function userChecker(users: UserStore, graceMs: number, now: () => number): (id: string) => Promise<UserState> {
+  const remembered = new Map<string, UserState>();
+  return async (id) => {
+    const key = id.toLowerCase(); // user IDs are case-insensitive in every store
+    let record: UserRecord | null;
+    try {
+      record = await users.findUser(id);
+    } catch (err) {
+      if (err instanceof TypeError) return { known: false, revoked: false, at: now() }; // an ID no store can hold
+      const last = remembered.get(key);
+      if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return last;
+      throw err;
+    }
+    const state = { known: record !== null, revoked: record?.revoked === true, at: now() };
+    if (graceMs > 0) {
+      if (!remembered.has(key) && remembered.size >= REMEMBERED_USERS) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, state);
+    }
+    return state;
+  };
 }
 
 /** The user of a verified ticket: portal user first, else the ticket user (§3), through `mapUser`. */
@@ -162,6 +199,9 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
   if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
+  const grace = options.userOutageGraceSeconds ?? DEFAULT_USER_OUTAGE_GRACE_SECONDS;
+  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError(`${where}: option 'userOutageGraceSeconds' must be a number of seconds ≥ 0`);
+  const checkUser = users === undefined ? undefined : userChecker(users, grace * 1000, () => readClock(options.now).getTime());
   const { verifier } = ticketVerifier(where, options, false, options.cache);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
@@ -182,11 +222,11 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
     if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
     const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
-    if (users !== undefined) {
-      // Every request, cache hit or not: a revocation takes effect at once. A store outage rejects (503).
-      const record = await findUser(users, user.id);
-      if (record?.revoked === true) return refuse('ERR_USER_REVOKED');
-      if (record === null && requireKnownUser) return refuse('ERR_USER_UNKNOWN');
+    if (checkUser !== undefined) {
+      // Every request, cache hit or not: a revocation takes effect at once. A store outage: see userChecker.
+      const state = await checkUser(user.id);
+      if (state.revoked) return refuse('ERR_USER_REVOKED');
+      if (!state.known && requireKnownUser) return refuse('ERR_USER_UNKNOWN');
     }
     return { user };
   }

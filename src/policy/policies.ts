@@ -141,7 +141,7 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
   EvaluateTicket: {
     // `cache`: false or { maxEntries } (the verified-ticket cache, on by default). The user store is injected, so a
     // revoked user's ticket is refused at once.
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'cache', 'requireKnownUser'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'cache', 'requireKnownUser', 'userOutageGraceSeconds'],
     secretOptions: [],
     create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, users: d.users, ...(d.now ? { now: d.now } : {}) }),
   },

@@ -1,7 +1,8 @@
 /**
  * EvaluateTicket with a user store (issue 8, item 2): the mapped user is looked up on every request, also when the
  * ticket comes from the verified-ticket cache, so a revoked user is refused at once (a locked UME user cannot log
- * on with a ticket); an unknown user is accepted unless `requireKnownUser`; a store that cannot answer gives 503.
+ * on with a ticket); an unknown user is accepted unless `requireKnownUser`; a store that cannot answer is answered
+ * from the user's last answer within `userOutageGraceSeconds`, else with its 503.
  */
 import { Passport } from 'passport';
 import request from 'supertest';
@@ -88,14 +89,58 @@ describe('a user the store does not know', () => {
 });
 
 describe('a user store that cannot answer', () => {
-  it('fails closed with 503: the ticket is not accepted unchecked', async () => {
-    const down: UserStore = {
-      ...users,
-      findUser: () => Promise.reject(new UserStoreError('ERR_USER_STORE_UNAVAILABLE', 'database down')),
-    } as unknown as UserStore;
-    const { a } = server({ users: down });
+  /** The memory store, switchable to "unavailable" (as PostgreSQL past its query timeout). */
+  function flakyStore(): { store: UserStore; down: (on: boolean) => void } {
+    let isDown = false;
+    const store = Object.create(users) as UserStore;
+    store.findUser = (id) => (isDown ? Promise.reject(new UserStoreError('ERR_USER_STORE_UNAVAILABLE', 'database down')) : users.findUser(id));
+    return { store, down: (on) => void (isDown = on) };
+  }
+
+  it('fails closed with 503 for a user it has not seen: the ticket is not accepted unchecked', async () => {
+    const { store, down } = flakyStore();
+    down(true);
+    const { a } = server({ users: store });
     const res = await request(a).get('/other').set('Cookie', cookie('ALICE'));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ code: 'ERR_USER_STORE_UNAVAILABLE' });
+  });
+
+  it("answers from a user's last answer for userOutageGraceSeconds (frozen clock), then fails closed", async () => {
+    let clock = NOW;
+    const { store, down } = flakyStore();
+    const { a } = server({ users: store, userOutageGraceSeconds: 60, now: () => clock });
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(200);
+    down(true);
+    clock = new Date(NOW.getTime() + 60_000);
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(200);
+    expect((await request(a).get('/other').set('Cookie', cookie('BOB'))).status).toBe(503); // never seen
+    clock = new Date(NOW.getTime() + 60_001);
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(503);
+    down(false);
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(200);
+  });
+
+  it('a user last seen revoked stays refused through the outage', async () => {
+    const { store, down } = flakyStore();
+    const { a, reason } = server({ users: store });
+    await users.revoke('alice');
+    try {
+      expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(401);
+      down(true);
+      expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(401);
+      expect(reason()).toBe('ERR_USER_REVOKED');
+    } finally {
+      await users.restore('alice');
+    }
+  });
+
+  it('userOutageGraceSeconds: 0 fails closed at once; a bad value is a configuration error', async () => {
+    const { store, down } = flakyStore();
+    const { a } = server({ users: store, userOutageGraceSeconds: 0 });
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(200);
+    down(true);
+    expect((await request(a).get('/other').set('Cookie', cookie('ALICE'))).status).toBe(503);
+    expect(() => createEvaluateTicketStrategy({ keystore, users, userOutageGraceSeconds: -1 })).toThrow(/userOutageGraceSeconds/);
   });
 });
