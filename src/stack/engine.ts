@@ -157,7 +157,8 @@ export async function runCheckedStack<C>(entries: readonly StackEntry<C>[], cont
     creditedModule: undefined,
     loginPhaseOk: false,
   };
-  const login = await runPhase(run, 'login');
+  const loginPhase = runPhase(run, 'login');
+  const login = loginPhase instanceof Promise ? await loginPhase : loginPhase;
   if (!login.ok) {
     await abortAll(run);
     return failure(run, login, 'login');
@@ -175,7 +176,8 @@ export async function runCheckedStack<C>(entries: readonly StackEntry<C>[], cont
     }
   }
   // §1 PHASE 2a / §6 item 8: the same loop with commit(), fresh state, from module 0.
-  const commit = await runPhase(run, 'commit');
+  const commitPhase = runPhase(run, 'commit');
+  const commit = commitPhase instanceof Promise ? await commitPhase : commitPhase;
   if (!commit.ok) {
     await abortAll(run);
     return failure(run, commit, 'commit');
@@ -263,39 +265,74 @@ function recordThrow<C>(run: Run<C>, i: number, phase: StackPhase, started: numb
   return { kind: 'failed', error: thrown };
 }
 
-/** §1: the flag loop, shared by the login phase and (with fresh state) the commit phase. */
-async function runPhase<C>(run: Run<C>, phase: 'login' | 'commit'): Promise<PhaseVerdict> {
-  const { entries } = run;
-  let firstRequired: { error: unknown; index: number } | undefined; // REQUIRED / REQUISITE
-  let firstOther: { error: unknown; index: number } | undefined; // SUFFICIENT / OPTIONAL
-  let anySuccess = false;
-  for (let i = 0; i < entries.length; i++) {
-    const flag = entries[i]!.flag;
+/** What a phase remembers while it walks the stack (§1). */
+interface PhaseState {
+  readonly phase: 'login' | 'commit';
+  /** The first REQUIRED / REQUISITE error. */
+  firstRequired: { error: unknown; index: number } | undefined;
+  /** The first SUFFICIENT / OPTIONAL error. */
+  firstOther: { error: unknown; index: number } | undefined;
+  anySuccess: boolean;
+}
+
+/**
+ * §1: the flag loop, shared by the login phase and (with fresh state) the commit phase. It runs synchronously until
+ * a module answers with a promise and continues asynchronously from there: the same calls in the same order, with
+ * no promise for a phase whose modules all answer at once (the commit phase, usually).
+ */
+function runPhase<C>(run: Run<C>, phase: 'login' | 'commit'): PhaseVerdict | Promise<PhaseVerdict> {
+  const state: PhaseState = { phase, firstRequired: undefined, firstOther: undefined, anySuccess: false };
+  for (let i = 0; i < run.entries.length; i++) {
     const pending = invoke(run, i, phase);
-    const out = pending instanceof Promise ? await pending : pending;
-    if (phase === 'login') run.loginOutcomes[i] = out.kind;
-    switch (out.kind) {
-      case 'halted':
-        return { ok: false, halted: true, error: out.error, failedIndex: i };
-      case 'succeeded':
-        if (phase === 'login' && run.creditedModule === undefined) run.creditedModule = entries[i]!.name;
-        // §2 L2a: SUFFICIENT stops only while no required-class module has failed (§6 item 2).
-        if (flag === 'SUFFICIENT' && firstRequired === undefined) return PHASE_OK;
-        anySuccess = true;
-        break;
-      case 'ignored':
-        break; // §6 item 1: `false` is not a failure, whatever the flag.
-      case 'failed':
-        if (flag === 'REQUISITE') {
-          // §3 item R2b: the stop reports the first required-class error, which may be an earlier REQUIRED one.
-          const reported = firstRequired ?? { error: out.error, index: i };
-          return { ok: false, error: reported.error, failedIndex: reported.index };
-        }
-        if (flag === 'REQUIRED') firstRequired ??= { error: out.error, index: i };
-        else firstOther ??= { error: out.error, index: i }; // §2 X3: SUFFICIENT failure = OPTIONAL failure
-        break;
-    }
+    if (pending instanceof Promise) return continuePhase(run, state, i, pending);
+    const verdict = applyOutcome(run, state, i, pending);
+    if (verdict !== undefined) return verdict;
   }
+  return endOfPhase(state);
+}
+
+async function continuePhase<C>(run: Run<C>, state: PhaseState, from: number, pending: Promise<CallOutcome>): Promise<PhaseVerdict> {
+  let out = await pending;
+  for (let i = from; ; ) {
+    const verdict = applyOutcome(run, state, i, out);
+    if (verdict !== undefined) return verdict;
+    if (++i >= run.entries.length) return endOfPhase(state);
+    const next = invoke(run, i, state.phase);
+    out = next instanceof Promise ? await next : next;
+  }
+}
+
+/** One module's outcome under its flag; a verdict when the phase ends here, else `undefined`. */
+function applyOutcome<C>(run: Run<C>, state: PhaseState, i: number, out: CallOutcome): PhaseVerdict | undefined {
+  const { entries } = run;
+  const flag = entries[i]!.flag;
+  if (state.phase === 'login') run.loginOutcomes[i] = out.kind;
+  switch (out.kind) {
+    case 'halted':
+      return { ok: false, halted: true, error: out.error, failedIndex: i };
+    case 'succeeded':
+      if (state.phase === 'login' && run.creditedModule === undefined) run.creditedModule = entries[i]!.name;
+      // §2 L2a: SUFFICIENT stops only while no required-class module has failed (§6 item 2).
+      if (flag === 'SUFFICIENT' && state.firstRequired === undefined) return PHASE_OK;
+      state.anySuccess = true;
+      return undefined;
+    case 'ignored':
+      return undefined; // §6 item 1: `false` is not a failure, whatever the flag.
+    case 'failed':
+      if (flag === 'REQUISITE') {
+        // §3 item R2b: the stop reports the first required-class error, which may be an earlier REQUIRED one.
+        const reported = state.firstRequired ?? { error: out.error, index: i };
+        return { ok: false, error: reported.error, failedIndex: reported.index };
+      }
+      if (flag === 'REQUIRED') state.firstRequired ??= { error: out.error, index: i };
+      else state.firstOther ??= { error: out.error, index: i }; // §2 X3: SUFFICIENT failure = OPTIONAL failure
+      return undefined;
+  }
+}
+
+/** The verdict after the last module (§1). */
+function endOfPhase(state: PhaseState): PhaseVerdict {
+  const { firstRequired, firstOther, anySuccess } = state;
   if (firstRequired !== undefined) return { ok: false, error: firstRequired.error, failedIndex: firstRequired.index };
   if (!anySuccess && firstOther !== undefined) return { ok: false, error: firstOther.error, failedIndex: firstOther.index };
   if (!anySuccess) {

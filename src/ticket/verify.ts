@@ -213,10 +213,14 @@ export function createTicketVerifier(options: TicketVerifierOptions): TicketVeri
   };
 }
 
-/** SHA-256 of the whole input, text and bytes told apart (`t`/`b` prefix), in base64. */
+/**
+ * SHA-256 of the whole input, in base64. Text is hashed as its UTF-8; bytes behind a 0xFF byte, which no UTF-8
+ * encoding contains, so a text and a byte array never share a key.
+ */
 function cacheKey(input: string | Uint8Array): string {
-  return typeof input === 'string' ? hash('sha256', `t${input}`, 'base64') : createHash('sha256').update('b').update(input).digest('base64');
+  return typeof input === 'string' ? hash('sha256', input, 'base64') : createHash('sha256').update(BYTES_KEY_PREFIX).update(input).digest('base64');
 }
+const BYTES_KEY_PREFIX = Uint8Array.of(0xff);
 
 /**
  * A verified ticket as a verifier returns it: deep-frozen (a cached one is shared by every request that presents the
