@@ -7,21 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sourceProgram } from '../support/typescript.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AREAS = ['ticket', 'keystore', 'policy', 'web'];
 
 /** Each module's exports, by name, resolved to the declaration they name. */
 function exportsOf(files: string[]): Map<string, Map<string, ts.Symbol>> {
-  const program = ts.createProgram([join(REPO_ROOT, 'src', 'index.ts')], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    types: ['node'],
-    noEmit: true,
-  });
+  const program = sourceProgram([join(REPO_ROOT, 'src', 'index.ts')]);
   const checker = program.getTypeChecker();
   return new Map(
     files.map((file) => {

@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import { fencedBlocks, readReadme, REPO_ROOT } from '../support/readme.js';
+import { COMPILER_OPTIONS } from '../support/typescript.js';
 
 const DIR = join(REPO_ROOT, '.readme-blocks'); // virtual: nothing is written
 
@@ -74,16 +75,9 @@ function check(blocks: readonly { code: string; line: number }[], strictNullChec
     lineOf.set(name, b.line + 1 - head.split('\n').length); // README line = this + the line in the file (0-based)
   });
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
+    ...COMPILER_OPTIONS,
     lib: ['lib.es2023.d.ts'],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
     strictNullChecks,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: ['node'],
-    noEmit: true,
     baseUrl: REPO_ROOT,
     paths: { ticketstack: ['src/index.ts'] },
   };

@@ -7,19 +7,12 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readReadme, REPO_ROOT } from '../support/readme.js';
+import { sourceProgram } from '../support/typescript.js';
 
 /** The members of `TicketStackErrorCode` as the compiler resolves them (a non-literal member is returned as its type text). */
 function errorCodeUnion(): string[] {
   const file = join(REPO_ROOT, 'src', 'error-codes.ts');
-  const program = ts.createProgram([file], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    types: ['node'],
-    noEmit: true,
-  });
+  const program = sourceProgram([file]);
   const checker = program.getTypeChecker();
   const alias = program
     .getSourceFile(file)
