@@ -6,21 +6,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markedBlock, readReadme, REPO_ROOT as root } from '../support/readme.js';
+import { freePort } from '../support/services.js';
 
 const MARKER = '<!-- readme-test: first-route -->';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe("the README's first-route example", () => {
   const { lang, code } = markedBlock(readReadme(), MARKER);
