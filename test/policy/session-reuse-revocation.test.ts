@@ -1,6 +1,7 @@
 /**
  * Policies reuse an authenticated session (the stack does not run again for it), but not for a user revoked since:
- * the session's login ends at the next request and the stack decides again.
+ * the session's login ends at the next request and the stack decides again. When the user store cannot answer
+ * whether the user is revoked, the session is not served (fail closed).
  */
 import express from 'express';
 import request from 'supertest';
@@ -11,13 +12,22 @@ import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { MemoryUserStore } from '../../src/users/memory-user-store.js';
 import { TEST_HASH_PARAMS } from '../modules/helpers.js';
 
+/** A store whose `findUser` can be made to fail, as a store with a bug or without its driver does. */
+class FailingUserStore extends MemoryUserStore {
+  failure: Error | undefined;
+  override async findUser(id: string) {
+    if (this.failure) throw this.failure;
+    return super.findUser(id);
+  }
+}
+
 describe('session reuse under policies', () => {
   let sso: TicketStack;
-  let users: MemoryUserStore;
+  let users: FailingUserStore;
   let app: express.Express;
 
   beforeAll(async () => {
-    users = new MemoryUserStore({ hashParams: TEST_HASH_PARAMS });
+    users = new FailingUserStore({ hashParams: TEST_HASH_PARAMS });
     await users.createUser({ id: 'alice', password: 'correct horse' });
     sso = await createTicketStack({
       keystore: await Keystore.generate({ sid: 'J2E', client: '000' }),
@@ -36,8 +46,8 @@ describe('session reuse under policies', () => {
   });
   afterAll(() => sso.close());
 
-  it('serves the session without credentials, then ends it once the user is revoked', async () => {
-    // The session cookie is Secure (`__Host-`): supertest's jar would not send it over plain HTTP, so keep it here.
+  /** A browser signed in as alice. The session cookie is Secure (`__Host-`): supertest's jar would not send it over plain HTTP. */
+  async function signedIn(): Promise<{ get(path: string): Promise<request.Response> }> {
     let cookie = '';
     const send = async (r: request.Test): Promise<request.Response> => {
       const res = await r.set('X-Forwarded-Proto', 'https').set('Cookie', cookie);
@@ -45,9 +55,13 @@ describe('session reuse under policies', () => {
       if (set !== undefined) cookie = set.split(';')[0]!;
       return res;
     };
-    const agent = { get: (path: string) => send(request(app).get(path)) };
     const login = await send(request(app).post('/login').type('form').send({ j_username: 'alice', j_password: 'correct horse' }));
     expect(login.status).toBe(200);
+    return { get: (path: string) => send(request(app).get(path)) };
+  }
+
+  it('serves the session without credentials, then ends it once the user is revoked', async () => {
+    const agent = await signedIn();
     const before = sso.decisions.recent().length;
 
     const orders = await agent.get('/orders');
@@ -60,5 +74,20 @@ describe('session reuse under policies', () => {
     expect(refused.status).toBe(302); // the form template's failure redirect: the stack ran and refused
     expect(refused.headers.location).toBe('/login?error=1');
     expect((await agent.get('/me')).body.user).toBeNull();
+  });
+
+  it('does not serve the session when the store fails to look the user up, even with a TypeError', async () => {
+    await users.restore('alice');
+    const agent = await signedIn();
+    expect((await agent.get('/orders')).status).toBe(200);
+    // e.g. PostgresUserStore without its optional "pg" driver, or a store's own bug: not "a user ID it cannot hold".
+    users.failure = new TypeError('PostgresUserStore: the optional peer dependency "pg" is not installed (npm install pg)');
+    try {
+      const res = await agent.get('/orders');
+      expect(res.status).toBe(500);
+      expect(res.body).not.toEqual({ user: 'alice' });
+    } finally {
+      users.failure = undefined;
+    }
   });
 });
