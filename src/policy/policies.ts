@@ -208,8 +208,9 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
   }
   const stackOptions: LoginStackOptions = {
-    reuseSession: sessionUserNotRevoked(deps.users),
     ...options.stackOptions,
+    // Never a session of a user revoked since, whatever `reuseSession` the application adds (`false`: no reuse).
+    reuseSession: withRevocationCheck(sessionUserNotRevoked(deps.users), options.stackOptions?.reuseSession),
     ...(deps.passport ? { passport: deps.passport } : {}),
   };
   const builtinNames = new Set(BUILTIN_TEMPLATES.map((t) => t.name));
@@ -391,6 +392,16 @@ function sessionUserNotRevoked(users: UserStore): (user: Express.User) => Promis
     if (!isValidUserId(id)) return true;
     return (await users.findUser(id))?.revoked !== true;
   };
+}
+
+type ReuseSession = NonNullable<LoginStackOptions['reuseSession']>;
+
+/** The policies' `reuseSession`: the revocation check, then the application's own (`true` or absent: none). */
+function withRevocationCheck(notRevoked: (user: Express.User) => Promise<boolean>, own: LoginStackOptions['reuseSession']): ReuseSession {
+  if (own === false) return false;
+  if (own === undefined || own === true) return notRevoked;
+  if (typeof own !== 'function') return own; // loginStack names the bad value
+  return async (user, req) => (await notRevoked(user)) && (await own(user, req));
 }
 
 /** Checks a template's shape (keys, name, flags, data-only options); returns its name. */
