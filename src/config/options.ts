@@ -153,7 +153,7 @@ const TOP_KEYS = [
   'keystore', 'session', 'redisUrl', 'databaseUrl', 'state', 'users', 'signOn', 'templates', 'moduleFactories',
   'stackOptions', 'passTickets', 'decisionLogSize', 'retryAfterSeconds', 'onEvent', 'now', 'digestNonceSecret',
 ];
-const STACK_OPTION_KEYS = ['session', 'keepSessionInfo', 'failureRedirect', 'onDecision', 'requestProperty', 'timeoutMs'];
+const STACK_OPTION_KEYS = ['session', 'keepSessionInfo', 'failureRedirect', 'onDecision', 'requestProperty', 'timeoutMs', 'reuseSession'];
 /** A cookie name is an RFC 6265 token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const MIN_SECRET_LENGTH = 32;
