@@ -43,6 +43,25 @@ describe('EvaluateAssertionTicket', () => {
     expect(refusals).toEqual(['ERR_TICKET_REPLAYED']);
   });
 
+  it('refuses the same ticket written another way in SAP\'s text form (the replay is of the ticket, not of its text)', async () => {
+    const s = server(state);
+    const text = assertion();
+    expect(text).toMatch(/!|%2F|%3D/); // SAP's text form: + as !, / as %2F, = as %3D
+    expect((await request(s).get('/login').set('MYSAPSSO2', text)).status).toBe(200);
+    const variants = [
+      text.replace(/!/g, '+').replace(/%2F/g, '/').replace(/%3D/g, '='), // plain base64
+      text.replace(/!/g, ' '), // a space reads as +
+      text.replace(/!/g, '%2B'),
+      encodeURIComponent(text), // URL-encoded once more, as proxies do
+    ];
+    for (const variant of new Set(variants)) {
+      expect(variant).not.toBe(text);
+      refusals.length = 0;
+      expect((await request(s).get('/login').set('MYSAPSSO2', variant)).status).toBe(401);
+      expect(refusals).toEqual(['ERR_TICKET_REPLAYED']);
+    }
+  });
+
   it('refuses a ticket for another recipient, and a missing header', async () => {
     const s = server(state);
     refusals.length = 0;
