@@ -104,6 +104,10 @@ export interface TicketStackConfig {
   signOn?: { maxFailures?: number; windowMs?: number };
   templates?: readonly Template[];
   moduleFactories?: Readonly<Record<string, ModuleRegistration>>;
+  /**
+   * Options of every compiled `loginStack`. `reuseSession` is asked after the policies' own check, which never reuses
+   * the session of a user revoked since.
+   */
   stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
   /** PassTicket sign-on: a verifier on the shared state and sign-on guard, for the `PassTicket` module. */
   passTickets?: { profiles: PassTicketProfiles | PassTicketProfilesOptions };
@@ -115,7 +119,7 @@ export interface TicketStackConfig {
   retryAfterSeconds?: number;
   /** The one logging hook: decisions, state and user-store availability, sign-on events, handled errors. */
   onEvent?: (event: TicketStackEvent) => void;
-  /** A clock for the ticket modules (tests). */
+  /** A clock for the ticket modules, PassTickets, Digest nonces and proxied client certificates (tests). */
   now?: Clock;
 }
 

@@ -13,7 +13,8 @@ import { isTicketStackError } from '../errors.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
 import { isValidUserId } from '../users/internal.js';
-import { checkLimitOption, checkOptionKeys, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
 
 export type PasswordRefusal = 'missing-credentials' | 'too-large' | 'invalid-user-id' | 'revoked' | 'wrong-password';
 

@@ -23,7 +23,8 @@ import type { StackHook, StackHookContext } from '../stack/passport-adapter.js';
 import type { IssueCodePage } from '../ticket/code-pages.js';
 import { DEFAULT_LOGON_TICKET_LIFETIME_MINUTES, issueTicket, type IssuedTicket } from '../ticket/issue.js';
 import type { Clock } from '../ticket/validity.js';
-import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
 
 export interface CreateTicketOptions {
   /** The issuing system's own identity and key. */

@@ -15,7 +15,8 @@ import { TicketError } from '../ticket/errors.js';
 import { decodeTicketText } from '../ticket/text-form.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
 import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
-import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
 import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';

@@ -17,6 +17,7 @@
  */
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
+import { checkOptionKeys } from '../option-keys.js';
 import { isRacfName } from '../passticket/ebcdic.js';
 import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
 import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode, type ReadCredentials } from './credentials.js';
@@ -55,12 +56,11 @@ export interface PassTicketUser {
   groups?: string[];
 }
 
-const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'maxCredentialLength', 'onRefusal']);
+const KEYS = ['application', 'verifier', 'name', 'usernameField', 'passwordField', 'maxCredentialLength', 'onRefusal'];
 
 /** Creates the PassTicket login module (a passport-custom strategy). */
 export function createPassTicketStrategy(options: PassTicketStrategyOptions): Strategy & { name: string } {
-  if (options === null || typeof options !== 'object') throw new TypeError('createPassTicketStrategy: expected an options object');
-  for (const k of Object.keys(options)) if (!KEYS.has(k)) throw new TypeError(`createPassTicketStrategy: unknown option '${k}'`);
+  checkOptionKeys('createPassTicketStrategy', options, KEYS);
   const { verifier } = options;
   if (verifier === undefined || typeof verifier.verifyPassTicket !== 'function') {
     throw new TypeError("createPassTicketStrategy: option 'verifier' must be a PassTicketVerifier");

@@ -12,6 +12,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import type { Keystore } from '../keystore/keystore.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { createBasicPasswordStrategy } from '../modules/basic-password-module.js';
 import { createClientCertStrategy } from '../modules/client-cert-module.js';
 import { createDigestStrategy } from '../modules/digest-module.js';
@@ -190,10 +191,7 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
 
 /** Creates the policy set. Throws a TypeError if a configured template does not compile. */
 export function createPolicies(options: CreatePoliciesOptions): Policies {
-  if (options === null || typeof options !== 'object') throw new TypeError('createPolicies: expected an options object');
-  for (const k of Object.keys(options)) {
-    if (!['dependencies', 'templates', 'moduleFactories', 'stackOptions'].includes(k)) throw new TypeError(`createPolicies: unknown option '${k}'`);
-  }
+  checkOptionKeys('createPolicies', options, ['dependencies', 'templates', 'moduleFactories', 'stackOptions']);
   const deps = options.dependencies;
   if (deps === null || typeof deps !== 'object') throw new TypeError("createPolicies: option 'dependencies' is required");
   for (const k of ['keystore', 'users', 'guard', 'state'] as const) {
