@@ -36,7 +36,7 @@ export interface PassTicketStrategyOptions {
    */
   maxCredentialLength?: number;
   /** Called on every refusal with the internal reason (for logs; never sent to the client). */
-  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' }) => void;
+  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' | 'cross-site' }) => void;
 }
 
 /** The PassTicket module's refusal codes (every refusal reads `ERR_PASSTICKET_REFUSED`, whatever the reason). */
@@ -76,6 +76,7 @@ export function createPassTicketStrategy(options: PassTicketStrategyOptions): St
   const refused: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_REFUSED', message: 'Invalid user ID or PassTicket' };
   const missing: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_MISSING_CREDENTIALS', message: 'A user ID and PassTicket are required' };
   const tooLarge: PassTicketFailureInfo = { code: 'ERR_CREDENTIALS_TOO_LARGE', message: 'Invalid user ID or PassTicket' };
+  const crossSite: PassTicketFailureInfo = { code: 'ERR_CREDENTIALS_CROSS_SITE', message: 'Invalid user ID or PassTicket' };
 
   async function verify(req: Request): Promise<{ user: PassTicketUser | false; info: PassTicketFailureInfo | undefined }> {
     const creds: ReadCredentials = readBasicOrForm(req, userField, passField, maxLength);
@@ -86,6 +87,10 @@ export function createPassTicketStrategy(options: PassTicketStrategyOptions): St
     if ('tooLarge' in creds) {
       options.onRefusal?.({ user: '', application, reason: 'too-large' });
       return { user: false, info: tooLarge };
+    }
+    if ('crossSite' in creds) {
+      options.onRefusal?.({ user: '', application, reason: 'cross-site' });
+      return { user: false, info: crossSite };
     }
     const result = await verifier.verifyPassTicket({ user: creds.user, application, ticket: creds.password });
     if (!result.valid) {
