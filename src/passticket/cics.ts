@@ -175,9 +175,8 @@ function confirmationJwk(cnf: unknown): JWK | undefined {
 
 /** A {@link TokenVerifier} for JWTs (jose), with the client's key from the RFC 7800 `cnf.jwk` claim. */
 export function jwtTokenVerifier(options: JwtTokenVerifierOptions): TokenVerifier {
-  if (options === null || typeof options !== 'object' || options.key === undefined) {
-    throw new TypeError("jwtTokenVerifier: option 'key' is required");
-  }
+  checkOptionKeys('jwtTokenVerifier', options, ['key', 'issuer', 'audience', 'algorithms', 'userClaim', 'clock']);
+  if (options.key === undefined) throw new TypeError("jwtTokenVerifier: option 'key' is required");
   const clock = options.clock ?? Date.now;
   const userClaim = options.userClaim ?? 'sub';
   return async (token) => {

@@ -54,8 +54,10 @@ describe('EvaluateAssertionTicket', () => {
       text.replace(/!/g, '%2B'),
       encodeURIComponent(text), // URL-encoded once more, as proxies do
     ];
-    for (const variant of new Set(variants)) {
-      expect(variant).not.toBe(text);
+    // A signature without a '+' in its base64 has no '!' to rewrite: those variants are the text itself, left out.
+    const different = new Set(variants.filter((v) => v !== text));
+    expect(different.size).toBeGreaterThanOrEqual(2); // plain base64 and the URL-encoded text always differ
+    for (const variant of different) {
       refusals.length = 0;
       expect((await request(s).get('/login').set('MYSAPSSO2', variant)).status).toBe(401);
       expect(refusals).toEqual(['ERR_TICKET_REPLAYED']);
