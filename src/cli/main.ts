@@ -24,6 +24,7 @@ Environment:
   TICKETSTACK_PASSTICKET_KEY       the secured signon key, in hex, for passticket commands without --key-file
   DATABASE_URL                     the PostgreSQL user store for users commands (else --store or ./ticketstack-users.json)
   TICKETSTACK_USERS_FILE           the embedded users file for users commands
+  REDIS_URL                        the apps' shared state, whose failed sign-on counter users restore resets too
   NO_COLOR / FORCE_COLOR           colours are used only on a terminal; NO_COLOR turns them off, FORCE_COLOR on
 
 Exit status: 0 success, 1 refused (a ticket or PassTicket that does not verify, an unknown user), 2 usage or

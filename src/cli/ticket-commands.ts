@@ -163,7 +163,7 @@ export function registerTicketCommands(program: Command, io: CliIo = processIo):
     .requiredOption('--user <user>', 'the user (ABAP user ID, 0x01)')
     .option('--lifetime <h:mm>', 'validity as H or H:MM (default 8 for logon tickets, 0:02 for assertion tickets)')
     .option('--recipient <sid/client>', 'issue an authentication assertion ticket for this system, e.g. ERP/100')
-    .addOption(new Option('--code-page <cp>', 'ticket shape: 1100 AS Java, 4103 ABAP Unicode, 4110 SAPSSOEXT').choices(['1100', '4102', '4103', '4110']).default('1100'))
+    .addOption(new Option('--code-page <cp>', 'ticket shape: 1100 AS Java, 4103 ABAP Unicode (4102 big-endian), 4110 SAPSSOEXT').choices(['1100', '4102', '4103', '4110']).default('1100'))
     .option('--portal-user <id>', 'UME logon ID (0x20, written as portal:<id>)')
     .option('--auth-scheme <name>', 'authscheme (0x88)')
     .option('--language <l>', 'one-letter logon language (0x09)')

@@ -62,14 +62,13 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
     'Manage users of the embedded or PostgreSQL user store: create the schema, add, revoke, restore, list',
   );
 
-  users
+  const migrate = users
     .command('migrate')
     .description('Create the PostgreSQL schema and tables of the user store, or bring an older schema up to date (idempotent; safe to repeat)')
     .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)')
     .option('--schema <name>', 'PostgreSQL schema', 'ticketstack')
-    .option('--json', 'print JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  ticketstack users migrate --database-url postgres://postgres@127.0.0.1:5432/app')
-    .action(async (opts: StoreOptions) =>
+    .option('--json', 'print JSON on stdout');
+  withExamples(migrate, 'ticketstack users migrate --database-url postgres://postgres@127.0.0.1:5432/app').action(async (opts: StoreOptions) =>
       run(io, opts, async () => {
         const url = opts.databaseUrl ?? nonEmpty(io.env.DATABASE_URL);
         if (url === undefined) throw new UsageError('users migrate needs --database-url or DATABASE_URL (the embedded file store needs no migration)');
@@ -84,7 +83,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  digestOptions(storeOptions(
+  withExamples(digestOptions(storeOptions(
     users
       .command('add')
       .description('Create a user (the password is stored only as a scrypt hash)')
@@ -93,8 +92,7 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       .option('--password <password>', 'the password (visible in the process list and shell history: prefer --password-stdin)')
       .option('--display-name <name>', 'display name')
       .option('--group <group...>', 'group(s) the user belongs to'),
-  ))
-    .addHelpText('after', '\nExamples:\n  printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
+  )), 'printf %s "$PW" | ticketstack users add alice --password-stdin --group staff --store ./users.json')
     .action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string; displayName?: string; group?: string[] }) =>
       run(io, opts, async () => {
         const password = await passwordFrom(opts, stdin);
@@ -108,13 +106,13 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
       }),
     );
 
-  digestOptions(storeOptions(
-    withExamples(users.command('passwd'), 'printf %s "$NEW_PW" | ticketstack users passwd alice --password-stdin')
+  withExamples(digestOptions(storeOptions(
+    users.command('passwd')
       .description("Change a user's password")
       .argument('<id>', 'logon ID')
       .option('--password-stdin', 'read the new password from standard input (recommended)')
       .option('--password <password>', 'the new password (visible in the process list: prefer --password-stdin)'),
-  )).action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
+  )), 'printf %s "$NEW_PW" | ticketstack users passwd alice --password-stdin').action(async (id: string, opts: StoreOptions & { passwordStdin?: boolean; password?: string }) =>
     run(io, opts, async () => {
       const password = await passwordFrom(opts, stdin);
       await withStore(io, opts, async (store) => {
@@ -125,10 +123,10 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
     }),
   );
 
-  storeOptions(
-    withExamples(users.command('revoke'), 'ticketstack users revoke alice', 'DATABASE_URL=postgres://app@db/app ticketstack users revoke alice --json')
-      .description('Revoke a user (RACF REVOKE): every sign-on is refused until restored')
-      .argument('<id>', 'logon ID'),
+  withExamples(
+    storeOptions(users.command('revoke').description('Revoke a user (RACF REVOKE): every sign-on is refused until restored').argument('<id>', 'logon ID')),
+    'ticketstack users revoke alice',
+    'DATABASE_URL=postgres://app@db/app ticketstack users revoke alice --json',
   ).action(async (id: string, opts: StoreOptions) =>
     run(io, opts, async () => {
       await withStore(io, opts, async (store) => {
@@ -140,16 +138,17 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
     }),
   );
 
-  storeOptions(
-    withExamples(
-      users.command('restore'),
-      'ticketstack users restore alice',
-      'DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ticketstack users restore alice --json',
-    )
-      .description('Restore a revoked user (RACF RESUME); with Redis, also reset the failed sign-on counter the instances share')
-      .argument('<id>', 'logon ID')
-      .option('--redis-url <url>', "the apps' shared state store, whose failure counter is reset too (default: $REDIS_URL)")
-      .option('--redis-prefix <prefix>', "the apps' state key prefix (createStateStore's `prefix`)", 'ticketstack:'),
+  withExamples(
+    storeOptions(
+      users
+        .command('restore')
+        .description('Restore a revoked user (RACF RESUME); with Redis, also reset the failed sign-on counter the instances share')
+        .argument('<id>', 'logon ID')
+        .option('--redis-url <url>', "the apps' shared state store, whose failure counter is reset too (default: $REDIS_URL)")
+        .option('--redis-prefix <prefix>', "the apps' state key prefix (createStateStore's `prefix`)", 'ticketstack:'),
+    ),
+    'ticketstack users restore alice',
+    'DATABASE_URL=postgres://app@db/app REDIS_URL=redis://cache:6379 ticketstack users restore alice --json',
   ).action(async (id: string, opts: StoreOptions & { redisUrl?: string; redisPrefix: string }) =>
     run(io, opts, async () => {
       const redisUrl = opts.redisUrl ?? nonEmpty(io.env.REDIS_URL);
@@ -173,7 +172,11 @@ export function registerUsersCommands(program: Command, io: CliIo = processIo, s
     }),
   );
 
-  storeOptions(withExamples(users.command('list'), 'ticketstack users list --store ./users.json', 'ticketstack users list --json').description('List the users (never their password hashes)')).action(async (opts: StoreOptions) =>
+  withExamples(
+    storeOptions(users.command('list').description('List the users (never their password hashes)')),
+    'ticketstack users list --store ./users.json',
+    'ticketstack users list --json',
+  ).action(async (opts: StoreOptions) =>
     run(io, opts, async () => {
       await withStore(io, opts, async (store) => {
         const list = await store.listUsers();

@@ -17,6 +17,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isTicketStackError } from '../errors.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { summarizeError } from '../stack/decision-record.js';
 import { safeEmitter, type TicketStackEvent } from './events.js';
 import { sessionStoreWasUnavailable } from './session.js';
@@ -89,10 +90,7 @@ const PASSPORT_NO_SESSION = 'Login sessions require session support';
 
 /** Creates the error-handling middleware. Throws a TypeError naming a bad option. */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
-  if (options === null || typeof options !== 'object') throw new TypeError('errorHandler: options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new TypeError(`errorHandler: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-  }
+  checkOptionKeys('errorHandler', options, OPTION_KEYS);
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('errorHandler: option "onEvent" must be a function');
   const retryAfter = options.retryAfterSeconds ?? 5;
   if (!Number.isSafeInteger(retryAfter) || retryAfter < 0 || retryAfter > 86_400) {

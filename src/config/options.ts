@@ -104,6 +104,10 @@ export interface TicketStackConfig {
   signOn?: { maxFailures?: number; windowMs?: number };
   templates?: readonly Template[];
   moduleFactories?: Readonly<Record<string, ModuleRegistration>>;
+  /**
+   * Options of every compiled `loginStack`. `reuseSession` is asked after the policies' own check, which never reuses
+   * the session of a user revoked since.
+   */
   stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
   /** PassTicket sign-on: a verifier on the shared state and sign-on guard, for the `PassTicket` module. */
   passTickets?: { profiles: PassTicketProfiles | PassTicketProfilesOptions };
@@ -115,7 +119,7 @@ export interface TicketStackConfig {
   retryAfterSeconds?: number;
   /** The one logging hook: decisions, state and user-store availability, sign-on events, handled errors. */
   onEvent?: (event: TicketStackEvent) => void;
-  /** A clock for the ticket modules (tests). */
+  /** A clock for the ticket modules, PassTickets, Digest nonces and proxied client certificates (tests). */
   now?: Clock;
 }
 
@@ -153,7 +157,7 @@ const TOP_KEYS = [
   'keystore', 'session', 'redisUrl', 'databaseUrl', 'state', 'users', 'signOn', 'templates', 'moduleFactories',
   'stackOptions', 'passTickets', 'decisionLogSize', 'retryAfterSeconds', 'onEvent', 'now', 'digestNonceSecret',
 ];
-const STACK_OPTION_KEYS = ['session', 'keepSessionInfo', 'failureRedirect', 'onDecision', 'requestProperty', 'timeoutMs'];
+const STACK_OPTION_KEYS = ['session', 'keepSessionInfo', 'failureRedirect', 'onDecision', 'requestProperty', 'timeoutMs', 'reuseSession'];
 /** A cookie name is an RFC 6265 token. */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const MIN_SECRET_LENGTH = 32;

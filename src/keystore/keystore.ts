@@ -24,6 +24,7 @@ import { dnEquals, parseDn } from './distinguished-name.js';
 import { generateSelfSignedCertificate, parseCertificate, type CertificateInfo, type KeyAlgorithm } from './certificates.js';
 import { KeystoreError } from './errors.js';
 import { describeKey, isWeakKey } from './key-strength.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 /** The access control entry of a trusted certificate (§3.2): who may issue tickets for which system. */
 export interface AclEntry {
@@ -167,6 +168,7 @@ export class Keystore {
 
   /** A new keystore with a freshly generated key pair and self-signed certificate (not yet saved). */
   static async generate(options: GenerateKeystoreOptions): Promise<Keystore> {
+    checkOptionKeys('Keystore.generate', options, ['sid', 'client', 'alg', 'keyBits', 'subjectDn', 'alias', 'now']);
     const sid = checkId('sid', options.sid);
     const client = checkId('client', options.client);
     const subjectDn = checkDn('subjectDn', options.subjectDn ?? `CN=${sid}, OU=ticketstack`);
@@ -300,6 +302,7 @@ export class Keystore {
    * a weak key is refused with `ERR_KEYSTORE_WEAK_KEY` unless `allowWeakKey` is true.
    */
   addTrusted(certificate: string | Uint8Array | CertificateInfo, options: AddTrustedOptions): TrustedEntry {
+    checkOptionKeys('addTrusted', options, ['sid', 'client', 'name', 'subjectDn', 'issuerDn', 'allowWeakKey']);
     const cert = isCertificateInfo(certificate) ? certificate : parseCertificate(certificate);
     const weakKeyAllowed = checkKeyStrength(`the certificate "${cert.subjectDn}"`, cert, options.allowWeakKey);
     const sid = checkId('sid', options.sid);

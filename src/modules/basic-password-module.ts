@@ -13,9 +13,10 @@ import { isTicketStackError } from '../errors.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
 import { isValidUserId } from '../users/internal.js';
-import { checkLimitOption, checkOptionKeys, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode } from './credentials.js';
 
-export type PasswordRefusal = 'missing-credentials' | 'too-large' | 'invalid-user-id' | 'revoked' | 'wrong-password';
+export type PasswordRefusal = 'missing-credentials' | 'too-large' | 'cross-site' | 'invalid-user-id' | 'revoked' | 'wrong-password';
 
 export interface BasicPasswordStrategyOptions {
   users: UserStore;
@@ -87,6 +88,7 @@ export function createBasicPasswordStrategy(options: BasicPasswordStrategyOption
     const creds = readBasicOrForm(req, userField, passField, maxLength);
     if (creds === undefined) return refuse('', 'missing-credentials', 'ERR_PASSWORD_MISSING_CREDENTIALS');
     if ('tooLarge' in creds) return refuse('', 'too-large', 'ERR_CREDENTIALS_TOO_LARGE');
+    if ('crossSite' in creds) return refuse('', 'cross-site', 'ERR_CREDENTIALS_CROSS_SITE');
     const { user, password } = creds;
     // What no user store accepts (blanks around it, control characters, over 256) cannot be a user: refused here,
     // so that the store is never asked (it would throw a TypeError).

@@ -36,7 +36,8 @@ import {
   type CertificateRefusalCode,
   type ClientCertificate,
 } from './client-cert-verification.js';
-import { checkOptionKeys, CustomStrategy } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy } from './credentials.js';
 
 /** Why a client certificate login was refused (decision record `error.reason`, `onRefusal`; never sent to the client). */
 export type ClientCertRefusalCode =

@@ -128,9 +128,10 @@ export function parseCaCertificates(where: string, pems: readonly unknown[]): X5
 
 /**
  * Verifies `leaf` up to one of `anchors`, through `intermediates` (certificates the client or proxy sent along):
- * each link by issuer name and key identifier (`checkIssued`) and by signature, every issuer a CA, every
- * certificate valid at `now`; the leaf must allow TLS client authentication when it restricts its extended key
- * usage. Trust comes first (an unknown issuer is `UNTRUSTED` even when expired too). Revocation is not checked here.
+ * each link by issuer name and key identifier (`checkIssued`) and by signature, every issuer a CA within its path
+ * length constraint, every certificate valid at `now`; the leaf must allow TLS client authentication when it
+ * restricts its extended key usage. Trust comes first (an unknown issuer is `UNTRUSTED` even when expired too).
+ * Revocation and name constraints are not checked here.
  */
 export function verifyCertificatePath(
   leaf: ClientCertificate,
@@ -155,11 +156,37 @@ export function verifyCertificatePath(
     current = next;
   }
   if (!anchored) return 'ERR_CLIENT_CERT_UNTRUSTED';
+  // RFC 5280 §4.2.1.9: a CA's pathLenConstraint bounds the CA certificates below it (path[1..i-1]); the anchor's too.
+  for (let i = 2; i < path.length; i++) {
+    const pathLen = pathLenConstraint(path[i] as X509Certificate);
+    if (pathLen !== undefined && i - 1 > pathLen) return 'ERR_CLIENT_CERT_UNTRUSTED';
+  }
   for (const cert of path) {
     if (now.getTime() < new Date(cert.validFrom).getTime()) return 'ERR_CLIENT_CERT_NOT_YET_VALID';
     if (now.getTime() > new Date(cert.validTo).getTime()) return 'ERR_CLIENT_CERT_EXPIRED';
   }
   return allowsClientAuth(leaf) ? undefined : 'ERR_CLIENT_CERT_WRONG_USAGE';
+}
+
+/**
+ * The basicConstraints pathLenConstraint of a CA certificate, if it has one (read with pkijs; cached per object).
+ * A certificate pkijs cannot read gets -1: no CA may be below it (fail closed, never a 500).
+ */
+const pathLens = new WeakMap<X509Certificate, number | undefined>();
+function pathLenConstraint(cert: X509Certificate): number | undefined {
+  if (pathLens.has(cert)) return pathLens.get(cert);
+  let pathLen: number | undefined;
+  try {
+    const bc = pkijs.Certificate.fromBER(new Uint8Array(cert.raw)).extensions?.find((e) => e.extnID === '2.5.29.19')?.parsedValue as
+      | { pathLenConstraint?: number | { valueBlock?: { valueDec?: number } } }
+      | undefined;
+    const raw = bc?.pathLenConstraint;
+    pathLen = typeof raw === 'number' ? raw : raw?.valueBlock?.valueDec;
+  } catch {
+    pathLen = -1;
+  }
+  pathLens.set(cert, pathLen);
+  return pathLen;
 }
 
 /**

@@ -10,7 +10,8 @@
  * Who the ticket names, as an AS Java portal writes it (sap-logon-ticket.md §1.2, §3.3; the EPP and KPO portal
  * tickets): 0x20 `portal:<user id>` in UTF-8, case kept (portal-ID mode, `portalId`, default on), and 0x01 the ABAP
  * user — `abapUser(user)` when given, else the user ID in capitals when it can be an ABAP user ID (at most 12
- * characters, in the ticket's code page). A user with no ABAP user ID still gets a ticket: other portals and AS Java
+ * characters, in the ticket's code page, and capitals that name the same user: `ſ`, `ı`, `ß` capitalise to
+ * another user's letters). A user with no ABAP user ID still gets a ticket: other portals and AS Java
  * (and this package's EvaluateTicket) take 0x20, while ABAP systems refuse it, as they should.
  *
  * @module
@@ -22,7 +23,8 @@ import type { StackHook, StackHookContext } from '../stack/passport-adapter.js';
 import type { IssueCodePage } from '../ticket/code-pages.js';
 import { DEFAULT_LOGON_TICKET_LIFETIME_MINUTES, issueTicket, type IssuedTicket } from '../ticket/issue.js';
 import type { Clock } from '../ticket/validity.js';
-import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
 
 export interface CreateTicketOptions {
   /** The issuing system's own identity and key. */
@@ -94,7 +96,9 @@ export function createCreateTicketStrategy(options: CreateTicketOptions): Create
   const abapUser = (user: unknown, id: string): string | undefined => {
     if (options.abapUser) return options.abapUser(user);
     const upper = id.toUpperCase();
-    return upper.length <= ABAP_USER_MAX && fitsCodePage(codePage, upper) ? upper : undefined;
+    // The capitals must name this same user: 'ſap*' → 'SAP*', 'ddıc' → 'DDIC', 'baß' → 'BASS' are other users.
+    const sameUser = upper.toLowerCase() === id.toLowerCase();
+    return sameUser && upper.length <= ABAP_USER_MAX && fitsCodePage(codePage, upper) ? upper : undefined;
   };
 
   const commit = (ctx: StackHookContext): boolean => {

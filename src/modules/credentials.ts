@@ -23,13 +23,20 @@ export const TICKET_COOKIE = 'MYSAPSSO2';
  */
 export const DEFAULT_MAX_CREDENTIAL_LENGTH = 1024;
 
-/** The refusal code for credentials over the limit (in the decision record and `onRefusal`, never in a response). */
-export type CredentialRefusalCode = 'ERR_CREDENTIALS_TOO_LARGE';
+/**
+ * Refusal codes of credential reading (in the decision record and `onRefusal`, never in a response): credentials
+ * over the limit, and a form POST that a browser says came from another site (login CSRF).
+ */
+export type CredentialRefusalCode = 'ERR_CREDENTIALS_TOO_LARGE' | 'ERR_CREDENTIALS_CROSS_SITE';
 
-/** Credentials as read; `tooLarge` when they exceed the limit (checked before decoding); `undefined` when absent. */
-export type ReadCredentials = { user: string; password: string } | { tooLarge: true } | undefined;
+/**
+ * Credentials as read; `tooLarge` when they exceed the limit (checked before decoding); `crossSite` when a form body
+ * holds them but the browser says the POST came from another site; `undefined` when absent.
+ */
+export type ReadCredentials = { user: string; password: string } | { tooLarge: true } | { crossSite: true } | undefined;
 
 const TOO_LARGE = Object.freeze({ tooLarge: true as const });
+const CROSS_SITE = Object.freeze({ crossSite: true as const });
 
 /**
  * The longest `Authorization: Basic …` header that can carry two fields of `maxLength` characters: each character
@@ -42,6 +49,12 @@ export function basicHeaderLimit(maxLength: number): number {
 /**
  * `Authorization: Basic base64(user:password)` first, else `req.body[userField]` / `req.body[passField]` (own
  * string properties only, so an array, an object or a polluted prototype never counts as a credential).
+ *
+ * Login CSRF: another site can make a browser POST a form (never an `Authorization` header), logging the victim in
+ * as the attacker. Form credentials are refused when the browser marks the request as coming from another origin
+ * (`Sec-Fetch-Site: cross-site` or `same-site`, or `Origin: null`); requests without those headers (non-browser
+ * clients, old browsers) are read as before. The login page's CSRF token stays the first defence; this one covers
+ * every other route with a body parser in front of a password or PassTicket module.
  */
 export function readBasicOrForm(req: Request, userField: string, passField: string, maxLength = DEFAULT_MAX_CREDENTIAL_LENGTH): ReadCredentials {
   const header = req.headers?.authorization;
@@ -56,7 +69,15 @@ export function readBasicOrForm(req: Request, userField: string, passField: stri
   if (body === null || typeof body !== 'object') return undefined;
   const user = Object.hasOwn(body, userField) ? (body as Record<string, unknown>)[userField] : undefined;
   const password = Object.hasOwn(body, passField) ? (body as Record<string, unknown>)[passField] : undefined;
-  return typeof user === 'string' && typeof password === 'string' && user !== '' ? fields(user, password, maxLength) : undefined;
+  if (typeof user !== 'string' || typeof password !== 'string' || user === '') return undefined;
+  return isCrossSiteByBrowser(req) ? CROSS_SITE : fields(user, password, maxLength);
+}
+
+/** True when the browser says the request came from another origin (Fetch Metadata, or an opaque `Origin: null`). */
+function isCrossSiteByBrowser(req: Request): boolean {
+  const site = req.headers?.['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  return req.headers?.origin === 'null';
 }
 
 function fields(user: string, password: string, maxLength: number): ReadCredentials {
@@ -86,10 +107,4 @@ export function readCookie(req: Request, name: string): string | undefined {
     return value === '' ? undefined : value;
   }
   return undefined;
-}
-
-/** Throws a TypeError naming the first unknown option key. */
-export function checkOptionKeys(where: string, options: unknown, keys: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: expected an options object`);
-  for (const k of Object.keys(options)) if (!keys.includes(k)) throw new TypeError(`${where}: unknown option '${k}'`);
 }

@@ -31,7 +31,8 @@ import { DIGEST_HEX_LENGTH, digestHash, isDigestRealm, type DigestHashAlgorithm 
 import type { SignOnGuard } from '../users/sign-on-guard.js';
 import type { UserStore } from '../users/user-store.js';
 import { isValidUserId } from '../users/internal.js';
-import { checkOptionKeys, CustomStrategy } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy } from './credentials.js';
 import { decodeExtValue, isDigestAuthorization, latin1AsUtf8, parseDigestAuthorization, quote, type DigestDirectives } from './digest-header.js';
 import { CLOCK_SKEW_MS, DigestNonces } from './digest-nonce.js';
 

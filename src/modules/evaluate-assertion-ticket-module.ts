@@ -12,9 +12,11 @@ import { createHash } from 'node:crypto';
 import type { Strategy } from 'passport';
 import type { StateStore } from '../state/state-store.js';
 import { TicketError } from '../ticket/errors.js';
+import { decodeTicketText } from '../ticket/text-form.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
 import type { VerifiedTicket } from '../ticket/verify.js';
-import { checkOptionKeys, CustomStrategy, TICKET_COOKIE } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
 import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
@@ -70,7 +72,9 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
     // §2: one-time use. Keep the marker as long as the ticket could still be accepted.
     const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
-    const key = prefix + createHash('sha256').update(text).digest('hex');
+    // Keyed on the ticket's bytes, not its text: SAP's text form writes one ticket many ways (`!`, `+` or a space;
+    // `%2F` or `/`; URL-encoded again), and each way must not be a new "first use".
+    const key = prefix + createHash('sha256').update(decodeTicketText(text, { maxLength })).digest('hex');
     if (!(await state.claimOnce(key, ttl))) return refuse('ERR_TICKET_REPLAYED');
     return { user };
   }

@@ -29,7 +29,8 @@ import { readClock, type Clock } from '../ticket/validity.js';
 import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
 import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
-import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
 export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER' | 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN';
 

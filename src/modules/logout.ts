@@ -6,7 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { clearTicketCookie } from './create-ticket-module.js';
-import { checkOptionKeys } from './credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 export interface LogoutOptions {
   /** The Domain the ticket cookie was set with (must match, or the browser keeps the cookie). */

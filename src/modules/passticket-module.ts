@@ -17,6 +17,7 @@
  */
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
+import { checkOptionKeys } from '../option-keys.js';
 import { isRacfName } from '../passticket/ebcdic.js';
 import type { PassTicketRefusal, PassTicketVerifier } from '../passticket/verifier.js';
 import { checkLimitOption, CustomStrategy, DEFAULT_MAX_CREDENTIAL_LENGTH, readBasicOrForm, type CredentialRefusalCode, type ReadCredentials } from './credentials.js';
@@ -35,7 +36,7 @@ export interface PassTicketStrategyOptions {
    */
   maxCredentialLength?: number;
   /** Called on every refusal with the internal reason (for logs; never sent to the client). */
-  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' }) => void;
+  onRefusal?: (event: { user: string; application: string; reason: PassTicketRefusal | 'missing-credentials' | 'too-large' | 'cross-site' }) => void;
 }
 
 /** The PassTicket module's refusal codes (every refusal reads `ERR_PASSTICKET_REFUSED`, whatever the reason). */
@@ -55,12 +56,11 @@ export interface PassTicketUser {
   groups?: string[];
 }
 
-const KEYS = new Set(['application', 'verifier', 'name', 'usernameField', 'passwordField', 'maxCredentialLength', 'onRefusal']);
+const KEYS = ['application', 'verifier', 'name', 'usernameField', 'passwordField', 'maxCredentialLength', 'onRefusal'];
 
 /** Creates the PassTicket login module (a passport-custom strategy). */
 export function createPassTicketStrategy(options: PassTicketStrategyOptions): Strategy & { name: string } {
-  if (options === null || typeof options !== 'object') throw new TypeError('createPassTicketStrategy: expected an options object');
-  for (const k of Object.keys(options)) if (!KEYS.has(k)) throw new TypeError(`createPassTicketStrategy: unknown option '${k}'`);
+  checkOptionKeys('createPassTicketStrategy', options, KEYS);
   const { verifier } = options;
   if (verifier === undefined || typeof verifier.verifyPassTicket !== 'function') {
     throw new TypeError("createPassTicketStrategy: option 'verifier' must be a PassTicketVerifier");
@@ -76,6 +76,7 @@ export function createPassTicketStrategy(options: PassTicketStrategyOptions): St
   const refused: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_REFUSED', message: 'Invalid user ID or PassTicket' };
   const missing: PassTicketFailureInfo = { code: 'ERR_PASSTICKET_MISSING_CREDENTIALS', message: 'A user ID and PassTicket are required' };
   const tooLarge: PassTicketFailureInfo = { code: 'ERR_CREDENTIALS_TOO_LARGE', message: 'Invalid user ID or PassTicket' };
+  const crossSite: PassTicketFailureInfo = { code: 'ERR_CREDENTIALS_CROSS_SITE', message: 'Invalid user ID or PassTicket' };
 
   async function verify(req: Request): Promise<{ user: PassTicketUser | false; info: PassTicketFailureInfo | undefined }> {
     const creds: ReadCredentials = readBasicOrForm(req, userField, passField, maxLength);
@@ -86,6 +87,10 @@ export function createPassTicketStrategy(options: PassTicketStrategyOptions): St
     if ('tooLarge' in creds) {
       options.onRefusal?.({ user: '', application, reason: 'too-large' });
       return { user: false, info: tooLarge };
+    }
+    if ('crossSite' in creds) {
+      options.onRefusal?.({ user: '', application, reason: 'cross-site' });
+      return { user: false, info: crossSite };
     }
     const result = await verifier.verifyPassTicket({ user: creds.user, application, ticket: creds.password });
     if (!result.valid) {

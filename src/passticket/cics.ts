@@ -24,6 +24,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CompactEncrypt, importJWK, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyInput } from 'jose';
 import { isTicketStackError, TicketStackError, type TicketStackErrorOptions } from '../errors.js';
+import { checkOptionKeys } from '../option-keys.js';
 import type { StateStore } from '../state/state-store.js';
 import type { UserStore } from '../users/user-store.js';
 import { isRacfName } from './ebcdic.js';
@@ -174,9 +175,8 @@ function confirmationJwk(cnf: unknown): JWK | undefined {
 
 /** A {@link TokenVerifier} for JWTs (jose), with the client's key from the RFC 7800 `cnf.jwk` claim. */
 export function jwtTokenVerifier(options: JwtTokenVerifierOptions): TokenVerifier {
-  if (options === null || typeof options !== 'object' || options.key === undefined) {
-    throw new TypeError("jwtTokenVerifier: option 'key' is required");
-  }
+  checkOptionKeys('jwtTokenVerifier', options, ['key', 'issuer', 'audience', 'algorithms', 'userClaim', 'clock']);
+  if (options.key === undefined) throw new TypeError("jwtTokenVerifier: option 'key' is required");
   const clock = options.clock ?? Date.now;
   const userClaim = options.userClaim ?? 'sub';
   return async (token) => {
@@ -290,9 +290,9 @@ interface TaskState {
   encryptKey?: { value: Buffer; userId: string; confirmationKey: JWK; used: boolean };
 }
 
-const SERVICE_KEYS = new Set([
+const SERVICE_KEYS = [
   'profiles', 'state', 'guard', 'users', 'tokenVerifiers', 'clock', 'esmActive', 'defaultUser', 'userIdOf', 'maxSpreadSeconds', 'keyPrefix',
-]);
+];
 
 function defaultUserIdOf(user: unknown): string | undefined {
   if (typeof user === 'string') return user;
@@ -308,8 +308,7 @@ export class PassTicketService {
   readonly #tasks = new WeakMap<object, TaskState>();
 
   constructor(options: PassTicketServiceOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError('createPassTicketService: expected an options object');
-    for (const k of Object.keys(options)) if (!SERVICE_KEYS.has(k)) throw new TypeError(`createPassTicketService: unknown option '${k}'`);
+    checkOptionKeys('createPassTicketService', options, SERVICE_KEYS);
     if (options.profiles === undefined) throw new TypeError("createPassTicketService: option 'profiles' is required");
     if (options.state === undefined) throw new TypeError("createPassTicketService: option 'state' is required");
     if (options.tokenVerifiers !== undefined && (!Array.isArray(options.tokenVerifiers) || !options.tokenVerifiers.every((v) => typeof v === 'function'))) {

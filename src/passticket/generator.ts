@@ -23,6 +23,7 @@ import type { StateStore } from '../state/state-store.js';
 import { normalizeRacfName } from './ebcdic.js';
 import { PassTicketError } from './errors.js';
 import type { PassTicketProfiles } from './profiles.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 export interface PassTicketGeneratorOptions {
   profiles: PassTicketProfiles;
@@ -61,7 +62,7 @@ export class PassTicketGenerator {
   readonly #prefix: string;
 
   constructor(options: PassTicketGeneratorOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError('PassTicketGenerator: expected an options object');
+    checkOptionKeys('PassTicketGenerator', options, ['profiles', 'state', 'clock', 'maxSpreadSeconds', 'keyPrefix']);
     if (options.profiles === undefined) throw new TypeError("PassTicketGenerator: option 'profiles' is required");
     if (options.state === undefined) throw new TypeError("PassTicketGenerator: option 'state' is required");
     const spread = options.maxSpreadSeconds ?? 60;

@@ -9,6 +9,7 @@
  * @module
  */
 import { inspect } from 'node:util';
+import { checkOptionKeys } from '../option-keys.js';
 import { SingleDes } from './des.js';
 import { isRacfName, normalizeRacfName } from './ebcdic.js';
 import { EnhancedPassTicketContext, enhancedKeyObject, type EnhancedType } from './enhanced-algorithm.js';
@@ -37,7 +38,7 @@ export interface ApplicationDefinition {
   generators?: { users?: string[]; groups?: string[] };
 }
 
-const DEFINITION_KEYS = new Set(['name', 'key', 'algorithm', 'type', 'validitySeconds', 'replayProtection', 'generators']);
+const DEFINITION_KEYS = ['name', 'key', 'algorithm', 'type', 'validitySeconds', 'replayProtection', 'generators'];
 const MAX_VALIDITY = 86_400;
 const CONTEXT_CACHE = 1024;
 
@@ -60,8 +61,7 @@ export class PassTicketApplication {
   /** @internal use {@link defineApplication}. */
   constructor(def: ApplicationDefinition) {
     const where = 'defineApplication';
-    if (def === null || typeof def !== 'object') throw new TypeError(`${where}: expected an options object`);
-    for (const k of Object.keys(def)) if (!DEFINITION_KEYS.has(k)) throw new TypeError(`${where}: unknown option '${k}'`);
+    checkOptionKeys(where, def, DEFINITION_KEYS);
     if (!isRacfName(def.name)) {
       throw new TypeError(`${where}: option 'name' must be 1 to 8 characters from A-Z 0-9 @ # $ (passticket.md §1.1)`);
     }
@@ -191,9 +191,7 @@ export class PassTicketProfiles {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.applications)) {
       throw new TypeError("PassTicketProfiles: option 'applications' must be an array");
     }
-    for (const k of Object.keys(options)) {
-      if (k !== 'applications' && k !== 'mayGenerate') throw new TypeError(`PassTicketProfiles: unknown option '${k}'`);
-    }
+    checkOptionKeys('PassTicketProfiles', options, ['applications', 'mayGenerate']);
     if (options.mayGenerate !== undefined && typeof options.mayGenerate !== 'boolean') {
       throw new TypeError("PassTicketProfiles: option 'mayGenerate' must be a boolean");
     }

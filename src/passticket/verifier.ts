@@ -21,6 +21,7 @@ import type { UserRecord, UserStore } from '../users/user-store.js';
 import { isRacfName } from './ebcdic.js';
 import { PassTicketError } from './errors.js';
 import type { PassTicketProfiles } from './profiles.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 /** The parts of `SignOnGuard` (src/users/sign-on-guard.ts) the verifier uses. */
 export interface PassTicketSignOnGuard {
@@ -74,7 +75,7 @@ export class PassTicketVerifier {
     Pick<PassTicketVerifierOptions, 'guard' | 'users'>;
 
   constructor(options: PassTicketVerifierOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError('PassTicketVerifier: expected an options object');
+    checkOptionKeys('PassTicketVerifier', options, ['profiles', 'state', 'guard', 'users', 'clock', 'keyPrefix']);
     if (options.profiles === undefined) throw new TypeError("PassTicketVerifier: option 'profiles' is required");
     if (options.state === undefined) throw new TypeError("PassTicketVerifier: option 'state' is required");
     this.#o = {

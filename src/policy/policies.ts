@@ -12,6 +12,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import type { Keystore } from '../keystore/keystore.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { createBasicPasswordStrategy } from '../modules/basic-password-module.js';
 import { createClientCertStrategy } from '../modules/client-cert-module.js';
 import { createDigestStrategy } from '../modules/digest-module.js';
@@ -32,6 +33,7 @@ import {
 import type { StateStore } from '../state/state-store.js';
 import type { Clock } from '../ticket/validity.js';
 import type { SignOnGuard } from '../users/sign-on-guard.js';
+import { isValidUserId } from '../users/internal.js';
 import type { UserStore } from '../users/user-store.js';
 import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import type { PolicyConfig, Template, TemplateModule, TemplateOptionValue } from './template.js';
@@ -191,10 +193,7 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
 
 /** Creates the policy set. Throws a TypeError if a configured template does not compile. */
 export function createPolicies(options: CreatePoliciesOptions): Policies {
-  if (options === null || typeof options !== 'object') throw new TypeError('createPolicies: expected an options object');
-  for (const k of Object.keys(options)) {
-    if (!['dependencies', 'templates', 'moduleFactories', 'stackOptions'].includes(k)) throw new TypeError(`createPolicies: unknown option '${k}'`);
-  }
+  checkOptionKeys('createPolicies', options, ['dependencies', 'templates', 'moduleFactories', 'stackOptions']);
   const deps = options.dependencies;
   if (deps === null || typeof deps !== 'object') throw new TypeError("createPolicies: option 'dependencies' is required");
   for (const k of ['keystore', 'users', 'guard', 'state'] as const) {
@@ -209,8 +208,9 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
   }
   const stackOptions: LoginStackOptions = {
-    reuseSession: sessionUserNotRevoked(deps.users),
     ...options.stackOptions,
+    // Never a session of a user revoked since, whatever `reuseSession` the application adds (`false`: no reuse).
+    reuseSession: withRevocationCheck(sessionUserNotRevoked(deps.users), options.stackOptions?.reuseSession),
     ...(deps.passport ? { passport: deps.passport } : {}),
   };
   const builtinNames = new Set(BUILTIN_TEMPLATES.map((t) => t.name));
@@ -381,19 +381,27 @@ function tagged(handler: RequestHandler, name: string, inline: boolean): PolicyH
 /**
  * The policies' session reuse check: a session's user who has been revoked since (RACF REVOKE, an administrator's
  * `users revoke`) is not served from the session; the stack runs and its modules refuse. A user the store does not
- * hold (a portal user known only from its logon ticket) stays acceptable. A store outage rejects (503).
+ * hold (a portal user known only from its logon ticket) stays acceptable. A store outage rejects (503), and so
+ * does any other error of the store.
  */
 function sessionUserNotRevoked(users: UserStore): (user: Express.User) => Promise<boolean> {
   return async (user) => {
     const id = (user as { id?: unknown }).id;
-    if (typeof id !== 'string') return true;
-    try {
-      return (await users.findUser(id))?.revoked !== true;
-    } catch (err) {
-      if (err instanceof TypeError) return true; // not a user ID this store can hold
-      throw err;
-    }
+    // Not a user ID any store can hold (so never revoked in one). Anything the store throws for a valid ID, even a
+    // TypeError (a missing driver, a bug), is an error: the session is not served on an unanswered question.
+    if (!isValidUserId(id)) return true;
+    return (await users.findUser(id))?.revoked !== true;
   };
+}
+
+type ReuseSession = NonNullable<LoginStackOptions['reuseSession']>;
+
+/** The policies' `reuseSession`: the revocation check, then the application's own (`true` or absent: none). */
+function withRevocationCheck(notRevoked: (user: Express.User) => Promise<boolean>, own: LoginStackOptions['reuseSession']): ReuseSession {
+  if (own === false) return false;
+  if (own === undefined || own === true) return notRevoked;
+  if (typeof own !== 'function') return own; // loginStack names the bad value
+  return async (user, req) => (await notRevoked(user)) && (await own(user, req));
 }
 
 /** Checks a template's shape (keys, name, flags, data-only options); returns its name. */

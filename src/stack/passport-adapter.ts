@@ -42,6 +42,7 @@ import {
   type StackEntry,
   type StackResult,
 } from './engine.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { StackError } from './errors.js';
 import { checkEntryShapes, describeEntry, type ControlFlag } from './flags.js';
 
@@ -130,7 +131,7 @@ export interface PassportAuthenticatorLike {
   _strategy?(name: string): PassportStrategyLike | undefined;
 }
 
-const OPTION_KEYS = new Set([
+const OPTION_KEYS = [
   'passport',
   'session',
   'keepSessionInfo',
@@ -140,7 +141,7 @@ const OPTION_KEYS = new Set([
   'requestProperty',
   'timeoutMs',
   'reuseSession',
-]);
+];
 const ENTRY_KEYS = new Set(['name', 'flag', 'module', 'options', 'commit', 'abort']);
 
 /** Marks a `redirect(url, status)` call inside a halt. */
@@ -403,10 +404,7 @@ interface ValidOptions {
 }
 
 function validateOptions(options: LoginStackOptions): ValidOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('loginStack: options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new TypeError(`loginStack: unknown option ${JSON.stringify(key)}; expected one of ${[...OPTION_KEYS].join(', ')}`);
-  }
+  checkOptionKeys('loginStack', options, OPTION_KEYS);
   const bool = (key: 'session' | 'keepSessionInfo', dflt: boolean): boolean => {
     const v = options[key];
     if (v === undefined) return dflt;

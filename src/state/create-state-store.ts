@@ -7,7 +7,7 @@
 import type { StateStore } from './state-store.js';
 import { MemoryStateStore, type MemoryStateStoreOptions } from './memory-state-store.js';
 import { RedisStateStore, type StateEvent } from './redis-state-store.js';
-import { assertKnownOptions } from './validate.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 export interface CreateStateStoreOptions {
   /** Redis URL; default `process.env.REDIS_URL`. Without one, the memory store is used. */
@@ -24,8 +24,7 @@ export interface CreateStateStoreOptions {
 const OPTION_KEYS = ['redisUrl', 'prefix', 'commandTimeoutMs', 'onEvent', 'memory'] as const;
 
 export function createStateStore(options: CreateStateStoreOptions = {}): StateStore {
-  if (options === null || typeof options !== 'object') throw new TypeError('createStateStore: options must be an object');
-  assertKnownOptions('createStateStore', options, OPTION_KEYS);
+  checkOptionKeys('createStateStore', options, OPTION_KEYS);
   const url = options.redisUrl ?? nonEmpty(process.env.REDIS_URL);
   if (url === undefined) return new MemoryStateStore(options.memory);
   return new RedisStateStore({

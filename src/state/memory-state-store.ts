@@ -9,7 +9,8 @@
  */
 import type { StateStore } from './state-store.js';
 import { StateError } from './errors.js';
-import { assertKey, assertKnownOptions, assertPositiveInteger } from './validate.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { assertKey, assertPositiveInteger } from './validate.js';
 
 export interface MemoryStateStoreOptions {
   /**
@@ -43,8 +44,7 @@ export class MemoryStateStore implements StateStore {
   #closed = false;
 
   constructor(options: MemoryStateStoreOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    assertKnownOptions(WHERE, options, OPTION_KEYS);
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     const maxEntries = options.maxEntries ?? 100_000;
     const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     assertPositiveInteger(WHERE, 'maxEntries', maxEntries);

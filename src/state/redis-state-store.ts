@@ -18,7 +18,8 @@
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from './state-store.js';
 import { StateError } from './errors.js';
-import { assertKey, assertKnownOptions, assertPositiveInteger } from './validate.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { assertKey, assertPositiveInteger } from './validate.js';
 
 /**
  * The part of a node-redis client this store uses. A client made with `createClient()` from `redis` fits;
@@ -87,8 +88,7 @@ export class RedisStateStore implements StateStore {
   #closed = false;
 
   constructor(options: RedisStateStoreOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    assertKnownOptions(WHERE, options, OPTION_KEYS);
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     const { url, client, prefix = 'ticketstack:', commandTimeoutMs = 1000, maxReconnectDelayMs = 2000, onEvent } = options;
     if ((url === undefined) === (client === undefined)) {
       throw new TypeError(`${WHERE}: give exactly one of the options "url" and "client"`);

@@ -17,7 +17,8 @@
 import type { Store } from 'express-session';
 import { StateError } from './errors.js';
 import type { StateEvent } from './redis-state-store.js';
-import { assertKnownOptions, assertPositiveInteger } from './validate.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { assertPositiveInteger } from './validate.js';
 
 export interface CreateSessionStoreOptions {
   /** Redis URL (default `process.env.REDIS_URL`). Exactly one of `redisUrl` and `client`, or neither for MemoryStore. */
@@ -56,8 +57,7 @@ interface OwnedClient {
 }
 
 export async function createSessionStore(options: CreateSessionStoreOptions = {}): Promise<RedisSessionStore | undefined> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-  assertKnownOptions(WHERE, options, OPTION_KEYS);
+  checkOptionKeys(WHERE, options, OPTION_KEYS);
   const { prefix = 'ticketstack:sess:', ttlSeconds = 86_400, commandTimeoutMs = 1000 } = options;
   if (options.redisUrl !== undefined && options.client !== undefined) throw new TypeError(`${WHERE}: give "redisUrl" or "client", not both`);
   if (typeof prefix !== 'string') throw new TypeError(`${WHERE}: prefix must be a string`);

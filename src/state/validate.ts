@@ -1,19 +1,10 @@
 /**
- * Small option and argument checks shared by the state stores. Configuration mistakes are `TypeError`s
+ * Small option-value and argument checks shared by the state stores (unknown option keys: `../option-keys.ts`). Configuration mistakes are `TypeError`s
  * that name the option; they are raised once, at construction or at the call that received them.
  *
  * @internal
  * @module
  */
-
-/** Rejects option keys that are not in `allowed` (a typo must not silently fall back to a default). */
-export function assertKnownOptions(where: string, options: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`${where}: unknown option "${key}" (allowed: ${allowed.join(', ')})`);
-    }
-  }
-}
 
 export function assertPositiveInteger(where: string, name: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {

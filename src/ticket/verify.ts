@@ -10,6 +10,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { DEFAULT_MIN_KEY_BITS, type MinKeyBits } from '../keystore/key-strength.js';
 import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
 import { parseTicketStructure, type InfoUnit } from './codec.js';
@@ -92,8 +93,10 @@ interface CheckedOptions {
 
 const ALL_ALGORITHMS: ReadonlySet<TicketAlgorithm> = new Set(TICKET_ALGORITHMS);
 
-function checkOptions(options: VerifyTicketOptions): CheckedOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('verifyTicket options must be an object');
+const VERIFY_OPTION_KEYS = ['keystore', 'now', 'toleranceMinutes', 'allowedAlgorithms', 'assertion', 'minKeyBits', 'allowWeakKeys', 'maxLength'];
+
+function checkOptions(options: VerifyTicketOptions, where = 'verifyTicket', extraKeys: readonly string[] = []): CheckedOptions {
+  checkOptionKeys(where, options, extraKeys.length === 0 ? VERIFY_OPTION_KEYS : [...VERIFY_OPTION_KEYS, ...extraKeys]);
   const { keystore, now, toleranceMinutes = DEFAULT_TOLERANCE_MINUTES, allowedAlgorithms = TICKET_ALGORITHMS, assertion = false, minKeyBits, allowWeakKeys = false } = options;
   if (!(keystore instanceof Keystore)) throw new TypeError('keystore must be a Keystore');
   if (now !== undefined && typeof now !== 'function' && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
@@ -175,14 +178,13 @@ export interface TicketVerifier {
  */
 export function createTicketVerifier(options: TicketVerifierOptions): TicketVerifier {
   const where = 'createTicketVerifier';
-  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
-  const { cache: cacheOption, ...verifyOptions } = options;
   let opts: CheckedOptions;
   try {
-    opts = checkOptions(verifyOptions);
+    opts = checkOptions(options, where, ['cache']);
   } catch (err) {
-    throw new TypeError(`${where}: ${(err as Error).message}`);
+    throw new TypeError((err as Error).message.startsWith(`${where}: `) ? (err as Error).message : `${where}: ${(err as Error).message}`);
   }
+  const cacheOption = options.cache;
   if (opts.assertion && cacheOption !== undefined && cacheOption !== false) {
     throw new TypeError(`${where}: option 'cache' cannot be used with assertion: true (an assertion ticket is accepted once)`);
   }

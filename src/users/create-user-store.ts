@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionKeys } from '../option-keys.js';
 import type { UserStore } from './user-store.js';
 import { FileUserStore } from './file-user-store.js';
 import { PostgresUserStore } from './postgres-user-store.js';
@@ -29,10 +30,7 @@ export const DEFAULT_USERS_FILE = 'ticketstack-users.json';
 const OPTION_KEYS = ['databaseUrl', 'path', 'schema', 'queryTimeoutMs', 'hashParams', 'digestRealms', 'digestAlgorithms'];
 
 export function createUserStore(options: CreateUserStoreOptions = {}): UserStore {
-  if (options === null || typeof options !== 'object') throw new TypeError('createUserStore: options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new TypeError(`createUserStore: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-  }
+  checkOptionKeys('createUserStore', options, OPTION_KEYS);
   if (options.databaseUrl !== undefined && options.path !== undefined) {
     throw new TypeError('createUserStore: give "databaseUrl" or "path", not both');
   }

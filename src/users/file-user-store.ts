@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { checkOptionKeys } from '../option-keys.js';
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
@@ -63,10 +64,7 @@ export class FileUserStore implements UserStore {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: FileUserStoreOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-    }
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     if (typeof options.path !== 'string' || options.path.trim() === '') throw new TypeError(`${WHERE}: path must be a non-empty string`);
     this.#path = resolve(options.path);
     this.#params = options.hashParams ?? DEFAULT_SCRYPT_PARAMS;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionKeys } from '../option-keys.js';
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
@@ -34,10 +35,7 @@ export class MemoryUserStore implements UserStore {
   readonly #digest: DigestStoreConfig;
 
   constructor(options: MemoryUserStoreOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-    }
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     this.#params = options.hashParams ?? DEFAULT_SCRYPT_PARAMS;
     assertScryptParams(WHERE, this.#params);
     this.#digest = digestStoreConfig(WHERE, options.digestRealms, options.digestAlgorithms);

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { checkOptionKeys } from '../option-keys.js';
 import type { NewUser, UserRecord, UserStore } from './user-store.js';
 import { UserStoreError } from './errors.js';
 import { assertPassword, assertScryptParams, DEFAULT_SCRYPT_PARAMS, dummyHash, hashPassword, verifyPasswordHash, type ScryptParams } from './password-hash.js';
@@ -124,10 +125,7 @@ export class PostgresUserStore implements UserStore {
   #poolPromise: Promise<PgPoolLike> | undefined;
 
   constructor(options: PostgresUserStoreOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-    }
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     const { connectionString, pool, schema = 'ticketstack', queryTimeoutMs = 2000, hashParams = DEFAULT_SCRYPT_PARAMS, maxConnections = 10, onEvent, digestRealms, digestAlgorithms } = options;
     if ((connectionString === undefined) === (pool === undefined)) {
       throw new TypeError(`${WHERE}: give exactly one of the options "connectionString" and "pool"`);

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkOptionKeys } from '../option-keys.js';
 import type { StateStore } from '../state/state-store.js';
 import type { UserStore } from './user-store.js';
 import { SignOnError } from './errors.js';
@@ -48,10 +49,7 @@ export class SignOnGuard {
   readonly #onEvent: ((e: SignOnEvent) => void) | undefined;
 
   constructor(options: SignOnGuardOptions) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new TypeError(`${WHERE}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')})`);
-    }
+    checkOptionKeys(WHERE, options, OPTION_KEYS);
     const { users, state, maxFailures = 5, windowMs = 15 * 60_000, keyPrefix = 'signon:failures:', onEvent } = options;
     if (users === null || typeof users !== 'object' || typeof users.findUser !== 'function' || typeof users.revoke !== 'function') {
       throw new TypeError(`${WHERE}: users must be a UserStore`);

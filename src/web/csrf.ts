@@ -6,13 +6,15 @@
  * Redis sessions it works across instances. A login-CSRF attacker, posting from another site through the victim's
  * browser, cannot know the token of the victim's session (and with SameSite=Lax the POST does not even carry that
  * session), so the POST is refused. The cost: every visit to the login page creates a session (it holds the token).
- * The token is 32 random bytes, one per session;
- * the login's session regeneration throws it away with the old session. Comparison is constant-time (both sides
- * are hashed to the same length first, then `timingSafeEqual`).
+ * The session keeps 32 random bytes; the form's token is an HMAC of them and of the session's current login (its
+ * Passport user), so it changes at every login, also when the session data survives the login (Passport's
+ * `keepSessionInfo`): a token read before the login (by whoever planted that session) is refused after it. Without
+ * `keepSessionInfo`, the login's session regeneration throws the bytes away too. Comparison is constant-time (both
+ * sides are hashed to the same length first, then `timingSafeEqual`).
  *
  * @module
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type {} from 'express-session';
 import { StateError } from '../state/errors.js';
@@ -39,21 +41,32 @@ function sessionOf(req: Request, where: string): SessionData {
   return session as SessionData;
 }
 
-/** The session's anti-CSRF token, created on first use (which makes express-session save the session). */
-export function csrfToken(req: Request, where: string): string {
-  const session = sessionOf(req, where);
-  const existing = session[SESSION_KEY];
-  if (typeof existing === 'string' && existing.length >= 32) return existing;
-  const token = randomBytes(32).toString('base64url');
-  session[SESSION_KEY] = token;
-  return token;
+/** The form token for the session's key and its current login (Passport keeps the logged-in user under `passport`). */
+function formToken(key: string, session: SessionData): string {
+  const login = JSON.stringify((session.passport as { user?: unknown } | undefined)?.user ?? null);
+  return createHmac('sha256', key).update(`ticketstack csrf\0${login}`).digest('base64url');
 }
 
-/** True only when the submitted token equals the session's (constant-time). No session token: false. */
+/**
+ * The form token of the session's current login. The session's key is created on first use (which makes
+ * express-session save the session).
+ */
+export function csrfToken(req: Request, where: string): string {
+  const session = sessionOf(req, where);
+  let key = session[SESSION_KEY];
+  if (typeof key !== 'string' || key.length < 32) {
+    key = randomBytes(32).toString('base64url');
+    session[SESSION_KEY] = key;
+  }
+  return formToken(key as string, session);
+}
+
+/** True only when the submitted token is the session's for its current login (constant-time). No session key: false. */
 export function csrfTokenMatches(req: Request, submitted: unknown, where: string): boolean {
-  const expected = sessionOf(req, where)[SESSION_KEY];
-  if (typeof expected !== 'string' || typeof submitted !== 'string' || submitted === '') return false;
-  const a = createHash('sha256').update(expected).digest();
+  const session = sessionOf(req, where);
+  const key = session[SESSION_KEY];
+  if (typeof key !== 'string' || key.length < 32 || typeof submitted !== 'string' || submitted === '') return false;
+  const a = createHash('sha256').update(formToken(key, session)).digest();
   const b = createHash('sha256').update(submitted).digest();
   return timingSafeEqual(a, b);
 }

@@ -20,7 +20,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isTicketStackError } from '../errors.js';
-import { checkOptionKeys } from '../modules/credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
 import type { Policies, PolicyDescription } from '../policy/policies.js';
 import type { Template } from '../policy/template.js';
 import type { DecisionCall, DecisionError, DecisionRecord } from '../stack/decision-record.js';

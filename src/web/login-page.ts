@@ -20,7 +20,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Policies } from '../policy/policies.js';
-import { checkOptionKeys } from '../modules/credentials.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches } from './csrf.js';
 import { escapeHtml, sendPage, sendRefusal } from './html.js';
 import { safeReturnPath } from './return-path.js';

@@ -5,7 +5,8 @@
  * anywhere (browsers read `\` as `/`), control characters and whitespace (URL parsers strip tabs and newlines, so
  * `/\t/evil` would become `//evil`), and any of these (but a space) after percent-decoding (up to three rounds, for `%2F%2Fevil`,
  * `%5Cevil` and double encodings). What remains is resolved against a placeholder origin, which must not change;
- * the normalised path, query and fragment are returned.
+ * the normalised path, query and fragment are returned, and checked again: dot segments (`/..//evil`, also as
+ * `%2e%2e`) normalise to a path that starts with `//`, which a browser reads as another host.
  *
  * @module
  */
@@ -39,5 +40,6 @@ export function safeReturnPath(value: unknown): string | undefined {
     return undefined;
   }
   if (url.origin !== PLACEHOLDER) return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return LOCAL.test(path) ? path : undefined;
 }

@@ -43,6 +43,27 @@ describe('EvaluateAssertionTicket', () => {
     expect(refusals).toEqual(['ERR_TICKET_REPLAYED']);
   });
 
+  it('refuses the same ticket written another way in SAP\'s text form (the replay is of the ticket, not of its text)', async () => {
+    const s = server(state);
+    const text = assertion();
+    expect(text).toMatch(/!|%2F|%3D/); // SAP's text form: + as !, / as %2F, = as %3D
+    expect((await request(s).get('/login').set('MYSAPSSO2', text)).status).toBe(200);
+    const variants = [
+      text.replace(/!/g, '+').replace(/%2F/g, '/').replace(/%3D/g, '='), // plain base64
+      text.replace(/!/g, ' '), // a space reads as +
+      text.replace(/!/g, '%2B'),
+      encodeURIComponent(text), // URL-encoded once more, as proxies do
+    ];
+    // A signature without a '+' in its base64 has no '!' to rewrite: those variants are the text itself, left out.
+    const different = new Set(variants.filter((v) => v !== text));
+    expect(different.size).toBeGreaterThanOrEqual(2); // plain base64 and the URL-encoded text always differ
+    for (const variant of different) {
+      refusals.length = 0;
+      expect((await request(s).get('/login').set('MYSAPSSO2', variant)).status).toBe(401);
+      expect(refusals).toEqual(['ERR_TICKET_REPLAYED']);
+    }
+  });
+
   it('refuses a ticket for another recipient, and a missing header', async () => {
     const s = server(state);
     refusals.length = 0;

@@ -97,7 +97,7 @@ describe('configuration errors name the rule and field', () => {
     expect(() => createClientCertStrategy({ caCertificates: ['nope'] })).toThrow(/caCertificates\[0\] must be PEM/);
     expect(() => createClientCertStrategy({ caCertificates: [pki.alice.pem] })).toThrow(/caCertificates\[0\] .* is not a CA certificate/);
     expect(() => createClientCertStrategy({ requireUser: true })).toThrow(/'requireUser' needs option 'users'/);
-    expect(() => createClientCertStrategy({ mapping: [] } as never)).toThrow(/unknown option 'mapping'/);
+    expect(() => createClientCertStrategy({ mapping: [] } as never)).toThrow(/unknown option "mapping"/);
     expect(() => createClientCertStrategy({ users: {} as never })).toThrow(/'users' must be a UserStore/);
   });
 });

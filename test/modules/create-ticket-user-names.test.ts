@@ -43,6 +43,16 @@ async function ticketFor(id: string, options: Partial<CreateTicketOptions> = {})
 
 const units = (text: string) => Object.fromEntries(decodeTicket(text).infoUnits.map((u) => [u.id, u.value]));
 
+/** `id` gets a ticket that names it as the portal user (0x20) and names no ABAP user (0x01, 0x0A). */
+async function expectPortalUserOnly(id: string): Promise<void> {
+  const { text, reason } = await ticketFor(id);
+  expect(reason).toBeUndefined();
+  const u = units(text!);
+  expect(u[0x20]).toBe(`portal:${id}`);
+  expect(u[0x01]).toBeUndefined();
+  expect(u[0x0a]).toBeUndefined();
+}
+
 describe('who a CreateTicket ticket names', () => {
   it('an ABAP-like ID: 0x20 portal:<id> as given, 0x01 and 0x0A in capitals (the AS Java portal shape)', async () => {
     const { text } = await ticketFor('hupeng2');
@@ -51,14 +61,17 @@ describe('who a CreateTicket ticket names', () => {
   });
 
   it('an ID that cannot be an ABAP user ID still gets a ticket, with the portal user only', async () => {
-    for (const id of ['łukasz', 'alice.longname@example.com', '山田']) {
-      const { text, reason } = await ticketFor(id);
-      expect(reason).toBeUndefined();
-      const u = units(text!);
-      expect(u[0x20]).toBe(`portal:${id}`);
-      expect(u[0x01]).toBeUndefined();
-      expect(u[0x0a]).toBeUndefined();
+    for (const id of ['łukasz', 'alice.longname@example.com', '山田']) await expectPortalUserOnly(id);
+  });
+
+  it('an ID whose capitals name another user (ſ→S, ı→I, ß→SS, ﬀ→FF) gets no ABAP user: never SAP*, DDIC or BASS', async () => {
+    // Each of these is a different user of the store (lowercased keys differ) from the one its capitals name.
+    for (const [id, other] of [['ſap*', 'SAP*'], ['ddıc', 'DDIC'], ['baß', 'BASS'], ['ﬀoo', 'FFOO']] as const) {
+      expect(id.toLowerCase()).not.toBe(other.toLowerCase());
+      await expectPortalUserOnly(id);
     }
+    // Capitals that name the same user are still the ABAP user.
+    expect(units((await ticketFor('Élise')).text!)[0x01]).toBe('ÉLISE');
   });
 
   it('EvaluateTicket accepts such a ticket as the portal user, case and all', async () => {

@@ -24,7 +24,7 @@ describe('createDigestStrategy options', () => {
       [{ state: {} as never }, /'state'/],
       [{ guard: {} as never }, /'guard'/],
       [{ now: 'today' as never }, /now must be a valid Date/],
-      [{ nonceSecret: SECRET, secret: 'x' }, /unknown option 'secret'/],
+      [{ nonceSecret: SECRET, secret: 'x' }, /unknown option "secret"/],
     ];
     for (const [change, message] of cases) expect(() => createDigestStrategy({ ...base, ...change } as DigestStrategyOptions)).toThrow(message);
   });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import { DigestClient, send } from '../support/digest-client.js';
-import { assertRedisReachable, redisUrl, uniqueSuffix } from '../support/services.js';
+import { assertRedisReachable, deleteRedisKeys, redisUrl, uniqueSuffix } from '../support/services.js';
 import { digestServer, digestUsers, type DigestServer } from './digest-setup.js';
 
 const url = redisUrl();
@@ -28,12 +28,7 @@ describe.skipIf(url === undefined)('Digest nonce counts across two instances on 
     await a?.close();
     await b?.close();
     await Promise.all(stores.map((s) => s.close()));
-    const { createClient } = await import('redis');
-    const raw = createClient({ url: url! });
-    await raw.connect();
-    const keys = await raw.keys(`${prefix}*`);
-    if (keys.length > 0) await raw.del(keys);
-    raw.destroy();
+    await deleteRedisKeys(url!, prefix);
   });
 
   it('a nonce from instance A works on B with the next nc; a pair A accepted is refused by B', async () => {

@@ -59,6 +59,6 @@ describe('BasicPassword with a SignOnGuard', () => {
 
   it('rejects unknown options by name', () => {
     const users = new MemoryUserStore({ hashParams: TEST_HASH_PARAMS });
-    expect(() => createBasicPasswordStrategy({ users, pasword: 'x' } as never)).toThrow(/'pasword'/);
+    expect(() => createBasicPasswordStrategy({ users, pasword: 'x' } as never)).toThrow(/unknown option "pasword"/);
   });
 });

@@ -106,7 +106,7 @@ describe('PassTicket login module', () => {
     const verifier = new PassTicketVerifier({ profiles: profiles(), state: new TestStateStore() });
     expect(() => createPassTicketStrategy({ application: 'NOPE', verifier })).toThrow(/'application'/);
     expect(() => createPassTicketStrategy({ application: 'CICSAPP1', verifier: {} as never })).toThrow(/'verifier'/);
-    expect(() => createPassTicketStrategy({ application: 'CICSAPP1', verifier, realm: 'x' } as never)).toThrow(/'realm'/);
+    expect(() => createPassTicketStrategy({ application: 'CICSAPP1', verifier, realm: 'x' } as never)).toThrow(/unknown option "realm"/);
   });
 
   it('stacks with other modules: SUFFICIENT PassTicket, else a REQUIRED fallback', async () => {

@@ -101,8 +101,8 @@ describe('the ticket stack', () => {
 
 describe('module options and logout', () => {
   it('reject unknown option keys by name', () => {
-    expect(() => createEvaluateTicketStrategy({ keystore, tolerance: 3 } as never)).toThrow(/'tolerance'/);
-    expect(() => createCreateTicketStrategy({ keystore, lifetime: 60 } as never)).toThrow(/'lifetime'/);
+    expect(() => createEvaluateTicketStrategy({ keystore, tolerance: 3 } as never)).toThrow(/unknown option "tolerance"/);
+    expect(() => createCreateTicketStrategy({ keystore, lifetime: 60 } as never)).toThrow(/unknown option "lifetime"/);
     expect(() => createEvaluateTicketStrategy({ keystore, authScheme: 'x509' })).toThrow(TypeError);
   });
 

@@ -39,7 +39,7 @@ describe('application profiles (PTKTDATA) validation', () => {
     ['validity fractional', { validitySeconds: 1.5 }, "'validitySeconds'"],
     ['replay not boolean', { replayProtection: 'no' as never }, "'replayProtection'"],
     ['generators shape', { generators: { users: 'ALICE' } as never }, "'generators'"],
-    ['unknown option', { replay: false }, "'replay'"],
+    ['unknown option', { replay: false }, 'unknown option "replay"'],
   ])('%s → TypeError naming the option', (_label, patch, option) => {
     const message = messageOf(() => defineApplication({ ...base, ...patch } as ApplicationDefinition));
     expect(message).toContain(option);

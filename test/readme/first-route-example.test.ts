@@ -5,36 +5,17 @@
  * steps are replayed: add a user with the package's CLI, start the app, call the route with curl's requests.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markedBlock, readReadme, REPO_ROOT as root } from '../support/readme.js';
+import { freePort } from '../support/services.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const MARKER = '<!-- readme-test: first-route -->';
 
-/** The fenced code block right after the marker. */
-function markedBlock(readme: string, marker: string): { lang: string; code: string } {
-  const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md has no ${marker}`);
-  const m = /^\s*```(\w+)\n([\s\S]*?)\n```/.exec(readme.slice(at + marker.length));
-  if (!m) throw new Error(`no fenced code block after ${marker}`);
-  return { lang: m[1]!, code: `${m[2]!}\n` };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 describe("the README's first-route example", () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const { lang, code } = markedBlock(readme, MARKER);
+  const { lang, code } = markedBlock(readReadme(), MARKER);
   let project: string;
   let app: ChildProcess | undefined;
   let base: string;

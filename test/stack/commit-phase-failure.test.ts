@@ -7,17 +7,10 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { loginStack, runLoginStack, type ControlFlag } from '../../src/index.js';
 import { appWith, freshPassport, recordingHooks, scriptedStrategy } from './helpers.js';
-import { FailedLogin, indexOf, positions, stubStack, type Outcome } from './stub-modules.js';
+import { FailedLogin, recordedFields, recordedRun, stubStack, type TruthRow } from './stub-modules.js';
 
-interface Probe {
+interface Probe extends TruthRow {
   row: number;
-  flags: ControlFlag[];
-  outcomes: Outcome[];
-  result: 'success' | 'failure';
-  thrownBy: number | null;
-  loginCalled: number[];
-  commitCalled: number[];
-  abortCalled: number[];
 }
 
 // §8, rows 4–10, transcribed.
@@ -35,13 +28,7 @@ describe('commit phase failures (spec §6 item 8, §8 rows 4–10)', () => {
   for (const p of PROBES) {
     it(`probe ${p.row}: [${p.flags.join(', ')}] / [${p.outcomes.join(', ')}] → ${p.result}`, async () => {
       const r = await runLoginStack(stubStack(p.flags, p.outcomes), undefined);
-      expect({
-        result: r.ok ? 'success' : 'failure',
-        thrownBy: indexOf(r.failedModule),
-        loginCalled: positions(r.trace, 'login'),
-        commitCalled: positions(r.trace, 'commit'),
-        abortCalled: positions(r.trace, 'abort'),
-      }).toEqual({ result: p.result, thrownBy: p.thrownBy, loginCalled: p.loginCalled, commitCalled: p.commitCalled, abortCalled: p.abortCalled });
+      expect(recordedRun(r)).toEqual(recordedFields(p));
       if (!r.ok) {
         // The module's own commit() exception, unchanged.
         expect(r.error).toBeInstanceOf(FailedLogin);

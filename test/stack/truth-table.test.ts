@@ -3,28 +3,11 @@
  * conformance README names: result, loginCalled, commitCalled, abortCalled, thrownBy.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runLoginStack, type ControlFlag } from '../../src/index.js';
-import { FailedLogin, indexOf, positions, stubStack, type Outcome } from './stub-modules.js';
+import { runLoginStack } from '../../src/index.js';
+import { FailedLogin, readTruthTable, recordedFields, recordedRun, stubStack } from './stub-modules.js';
 
-interface TruthRow {
-  flags: ControlFlag[];
-  outcomes: Outcome[];
-  result: 'success' | 'failure';
-  thrownBy: number | null;
-  loginCalled: number[];
-  commitCalled: number[];
-  abortCalled: number[];
-}
-
-const raw = gunzipSync(readFileSync(new URL('../fixtures/jaas/truth.jsonl.gz', import.meta.url)));
-const rows: TruthRow[] = raw
-  .toString('utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as TruthRow);
+const { raw, rows } = readTruthTable();
 
 describe('JDK LoginContext truth table', () => {
   it('is the recorded file (SHA-256) with 22,620 cases', () => {
@@ -39,20 +22,8 @@ describe('JDK LoginContext truth table', () => {
     let compared = 0;
     for (const row of rows) {
       const r = await runLoginStack(stubStack(row.flags, row.outcomes), undefined);
-      const got = {
-        result: r.ok ? 'success' : 'failure',
-        thrownBy: indexOf(r.failedModule),
-        loginCalled: positions(r.trace, 'login'),
-        commitCalled: positions(r.trace, 'commit'),
-        abortCalled: positions(r.trace, 'abort'),
-      };
-      const want = {
-        result: row.result,
-        thrownBy: row.thrownBy,
-        loginCalled: row.loginCalled,
-        commitCalled: row.commitCalled,
-        abortCalled: row.abortCalled,
-      };
+      const got = recordedRun(r);
+      const want = recordedFields(row);
       // The reported error must be the module's own object (§3 R5), or our "all modules ignored" error.
       let errorOk = true;
       if (!r.ok) {

@@ -7,18 +7,11 @@
  *   on purpose, documented in engine.ts);
  * - an abort() that throws is recorded and ignored.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_FLAGS, runLoginStack, StackHalt, type ControlFlag, type StackEntry } from '../../src/index.js';
-import { FailedLogin, indexOf, positions, stubStack, type Outcome } from './stub-modules.js';
+import { FailedLogin, positions, readTruthTable, recordedFields, recordedRun, stubStack, type Outcome } from './stub-modules.js';
 
-const truth = new Map<string, { result: string; thrownBy: number | null; loginCalled: number[]; commitCalled: number[]; abortCalled: number[] }>();
-for (const line of gunzipSync(readFileSync(new URL('../fixtures/jaas/truth.jsonl.gz', import.meta.url))).toString('utf8').split('\n')) {
-  if (line.trim() === '') continue;
-  const row = JSON.parse(line);
-  truth.set(`${row.flags.join(',')}/${row.outcomes.join(',')}`, row);
-}
+const truth = new Map(readTruthTable().rows.map((row) => [`${row.flags.join(',')}/${row.outcomes.join(',')}`, row]));
 
 function* tuples<T>(values: readonly T[], n: number): Generator<T[]> {
   if (n === 0) { yield []; return; }
@@ -40,14 +33,8 @@ describe('RuntimeException-like throws (§5)', () => {
           cases++;
           const want = truth.get(`${flags.join(',')}/${outcomes.map((o) => (o === 'ERROR' ? 'FAIL' : o)).join(',')}`)!;
           const r = await runLoginStack(stubStack(flags, outcomes), undefined);
-          const got = {
-            result: r.ok ? 'success' : 'failure',
-            thrownBy: indexOf(r.failedModule),
-            loginCalled: positions(r.trace, 'login'),
-            commitCalled: positions(r.trace, 'commit'),
-            abortCalled: positions(r.trace, 'abort'),
-          };
-          const expected = { result: want.result, thrownBy: want.thrownBy, loginCalled: want.loginCalled, commitCalled: want.commitCalled, abortCalled: want.abortCalled };
+          const got = recordedRun(r);
+          const expected = recordedFields(want);
           // The reported error is the module's own thrown value, unchanged (a TypeError for ERROR).
           const errorOk = r.ok || want.thrownBy === null || (outcomes[want.thrownBy] === 'ERROR' ? r.error instanceof TypeError : r.error instanceof FailedLogin);
           if (JSON.stringify(got) !== JSON.stringify(expected) || !errorOk) mismatches.push(`${flags}/${outcomes}: ${JSON.stringify(got)} vs ${JSON.stringify(expected)}`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { RedisStateStore } from '../../src/state/redis-state-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
-import { assertRedisReachable, redisUrl, uniqueSuffix } from '../support/services.js';
+import { assertRedisReachable, deleteRedisKeys, redisUrl, uniqueSuffix } from '../support/services.js';
 
 async function race(label: string, stores: StateStore[], trials: number, contendersPerStore: number): Promise<number[]> {
   const winners: number[] = [];
@@ -43,12 +43,7 @@ describe.skipIf(url === undefined)('claimOnce race, two Redis clients', () => {
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    const { createClient } = await import('redis');
-    const raw = createClient({ url: url! });
-    await raw.connect();
-    const keys = await raw.keys(`${prefix}*`);
-    if (keys.length > 0) await raw.del(keys);
-    await raw.close();
+    await deleteRedisKeys(url!, prefix);
   });
 
   it('200 trials, one contender per instance: exactly one winner each time', async () => {

@@ -7,7 +7,7 @@ import session from 'express-session';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionStore, type RedisSessionStore } from '../../src/state/session-store.js';
-import { assertRedisReachable, redisUrl, ThrowawayRedis, uniqueSuffix } from '../support/services.js';
+import { assertRedisReachable, deleteRedisKeys, redisUrl, ThrowawayRedis, uniqueSuffix } from '../support/services.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -64,12 +64,7 @@ describe.skipIf(url === undefined)('sessions shared through Redis', () => {
   afterAll(async () => {
     await storeA?.close();
     await storeB?.close();
-    const { createClient } = await import('redis');
-    const raw = createClient({ url: url! });
-    await raw.connect();
-    const keys = await raw.keys(`${prefix}*`);
-    if (keys.length > 0) await raw.del(keys);
-    await raw.close();
+    await deleteRedisKeys(url!, prefix);
   });
 
   it('a session created on instance A is seen on instance B; a logout on B ends it on A', async () => {

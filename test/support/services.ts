@@ -82,6 +82,19 @@ export function uniqueSuffix(): string {
   return randomBytes(6).toString('hex');
 }
 
+/** Deletes the keys a test file wrote under its own `prefix`, and nothing else (never FLUSHALL the shared Redis). */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const { createClient } = await import('redis');
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length > 0) await client.del(keys);
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -33,6 +33,8 @@ export interface IssueOptions {
   /** Extended key usages (default: clientAuth); `[]` for none. */
   eku?: string[];
   ca?: boolean;
+  /** With `ca`: basicConstraints pathLenConstraint (how many CAs may follow below it). */
+  pathLen?: number;
 }
 
 function keyUsage(bits: number, unused: number): asn1js.BitString {
@@ -55,7 +57,7 @@ function build(o: IssueOptions, issuerDn: string, issuerKey: KeyObject | undefin
   const ext = (extnID: string, critical: boolean, value: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock) =>
     new pkijs.Extension({ extnID, critical, extnValue: ('toSchema' in value ? value.toSchema() : value).toBER() });
   const extensions = [
-    ext('2.5.29.19', true, new pkijs.BasicConstraints({ cA: o.ca === true })),
+    ext('2.5.29.19', true, new pkijs.BasicConstraints({ cA: o.ca === true, ...(o.pathLen === undefined ? {} : { pathLenConstraint: o.pathLen }) })),
     ext('2.5.29.15', true, o.ca === true ? keyUsage(0x06, 1) : keyUsage(0x80, 7)),
     ext('2.5.29.14', false, new asn1js.OctetString({ valueHex: keyId })),
   ];
@@ -94,13 +96,15 @@ export class TestCa {
   readonly certificate: TestCertificate;
   readonly #keyId: Buffer;
 
-  /** A root CA, or with `parent` an intermediate CA issued by it. */
+  /** A root CA, or with `parent` an intermediate CA issued by it; `pathLen` limits the CAs below it. */
   constructor(
     readonly subject: string,
     validity: { notBefore: Date; notAfter: Date },
     parent?: TestCa,
+    options: { pathLen?: number } = {},
   ) {
-    this.certificate = parent === undefined ? selfSigned({ subject, ...validity, ca: true }) : parent.issue({ subject, ...validity, ca: true });
+    const o = { subject, ...validity, ca: true, ...options };
+    this.certificate = parent === undefined ? selfSigned(o) : parent.issue(o);
     const spki = createPublicKey(this.certificate.key).export({ type: 'spki', format: 'der' });
     this.#keyId = createHash('sha1').update(pkijs.PublicKeyInfo.fromBER(spki).subjectPublicKey.valueBlock.valueHexView).digest();
   }

@@ -7,7 +7,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Keystore } from '../../src/keystore/index.js';
 import * as cms from '../../src/ticket/cms.js';
-import { createTicketVerifier, issueAssertionTicket, issueTicket, TicketError, type TicketVerifier } from '../../src/ticket/index.js';
+import { createTicketVerifier, issueAssertionTicket, issueTicket, TicketError, verifyTicket, type TicketVerifier } from '../../src/ticket/index.js';
 import { expectTicketError, minutes } from './helpers.js';
 
 vi.mock('../../src/ticket/cms.js', async (importOriginal) => {
@@ -192,5 +192,7 @@ describe('the off switch and the options', () => {
     expect(() => createTicketVerifier({ keystore: portal, cache: { maxEntries: 10, ttl: 5 } as never })).toThrow(/cache\.ttl/);
     expect(() => createTicketVerifier({ keystore: portal, cache: true as never })).toThrow(/'cache'/);
     expect(() => createTicketVerifier({ keystore: portal, toleranceMinutes: -1 })).toThrow(/toleranceMinutes/);
+    expect(() => createTicketVerifier({ keystore: portal, chache: false } as never)).toThrow(/^createTicketVerifier: unknown option "chache"/);
+    expect(() => verifyTicket('x', { keystore: portal, tolerance: 3 } as never)).toThrow(/^verifyTicket: unknown option "tolerance"/);
   });
 });

@@ -10,7 +10,7 @@ import { MemoryUserStore } from '../../src/users/memory-user-store.js';
 import { SignOnGuard, type SignOnEvent } from '../../src/users/sign-on-guard.js';
 import { UserStoreError } from '../../src/users/errors.js';
 import type { UserStore } from '../../src/users/user-store.js';
-import { assertRedisReachable, redisUrl, uniqueSuffix } from '../support/services.js';
+import { assertRedisReachable, deleteRedisKeys, redisUrl, uniqueSuffix } from '../support/services.js';
 import { TEST_HASH_PARAMS } from './user-store-contract.js';
 
 async function setup(options: { maxFailures?: number; windowMs?: number } = {}) {
@@ -151,6 +151,7 @@ describe.skipIf(url === undefined)('SignOnGuard across two instances (two Redis 
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    await deleteRedisKeys(url!, prefix);
   });
 
   it('failures on both instances add up to one REVOKE; 20 concurrent failures revoke exactly once per threshold', async () => {

@@ -11,6 +11,7 @@ import request from 'supertest';
 import { Keystore } from '../../src/keystore/index.js';
 import { createPolicies, type CreatePoliciesOptions, type Policies, type Template } from '../../src/policy/index.js';
 import type { DecisionRecord } from '../../src/stack/decision-record.js';
+import type { LoginStackOptions } from '../../src/stack/passport-adapter.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
 import { MemoryUserStore } from '../../src/users/memory-user-store.js';
 import { SignOnGuard } from '../../src/users/sign-on-guard.js';
@@ -46,6 +47,8 @@ export interface PortalOptions {
   login?: Omit<LoginPageOptions, 'policies'>;
   inspector?: Partial<InspectorOptions> | false;
   policies?: Omit<CreatePoliciesOptions, 'dependencies' | 'stackOptions'>;
+  /** Options of every compiled stack, besides the decision hook. */
+  stackOptions?: Pick<LoginStackOptions, 'keepSessionInfo'>;
   /** Extra routes before the error handler. */
   extend?: (app: express.Express, policies: Policies) => void;
 }
@@ -66,7 +69,7 @@ export async function portal(options: PortalOptions = {}): Promise<Portal> {
     dependencies: { keystore, users, guard, state, passport },
     templates: [PORTAL_LOGIN, PORTAL_PAGE, ...(options.policies?.templates ?? [])],
     ...(options.policies?.moduleFactories ? { moduleFactories: options.policies.moduleFactories } : {}),
-    stackOptions: { onDecision: (r) => void decisions.unshift(r) },
+    stackOptions: { ...options.stackOptions, onDecision: (r) => void decisions.unshift(r) },
   });
   const sessions = new session.MemoryStore();
   const app = express();

@@ -9,6 +9,7 @@ const ACCEPTED: [string, string][] = [
   ['/inspector', '/inspector'],
   ['/orders/42?tab=items#top', '/orders/42?tab=items#top'],
   ['/a/../b', '/b'],
+  ['/./x?y=1', '/x?y=1'],
   ['/search?q=a%20b', '/search?q=a%20b'],
   ['/x?next=%2F%2Fevil', '/x?next=%2F%2Fevil'], // a query value is not a path
 ];
@@ -37,12 +38,23 @@ const REFUSED = [
   `/${'a'.repeat(2100)}`,
 ];
 
+/** Dot segments that normalise to `//host` (`new URL('/..//evil', base).pathname` is `//evil`): refused too. */
+const DOT_SEGMENT_REDIRECTS = [
+  '/..//evil.example',
+  '/.//evil.example',
+  '/a/..//evil.example',
+  '/a/b/../..//evil.example',
+  '/%2e%2e//evil.example',
+  '/%2E//evil.example',
+  '/x/%2e%2E//evil.example/path?q=1',
+];
+
 describe('the return URL after login', () => {
   it.each(ACCEPTED)('accepts the local path %s', (input, expected) => {
     expect(safeReturnPath(input)).toBe(expected);
   });
 
-  it.each(REFUSED)('refuses %j', (input) => {
+  it.each([...REFUSED, ...DOT_SEGMENT_REDIRECTS])('refuses %j', (input) => {
     expect(safeReturnPath(input)).toBeUndefined();
   });
 
@@ -62,7 +74,7 @@ describe('the return URL after login', () => {
     expect(res.headers.location).toBe('/inspector?view=1');
   });
 
-  it.each(['//evil.example', '/\\evil.example', 'https://evil.example', '/%2F%2Fevil.example', '%2F%2Fevil.example'])(
+  it.each(['//evil.example', '/\\evil.example', 'https://evil.example', '/%2F%2Fevil.example', '%2F%2Fevil.example', ...DOT_SEGMENT_REDIRECTS])(
     'a login posted with %j goes to the default instead',
     async (returnTo) => {
       const { app } = await portal({ login: { defaultReturnTo: '/home' } });
@@ -75,6 +87,7 @@ describe('the return URL after login', () => {
   it('the page never renders a refused return path, and keeps a good one across a failed attempt', async () => {
     const { app } = await portal();
     expect(formFields((await request(app).get('/login?returnTo=%2F%2Fevil.example')).text).returnTo).toBeUndefined();
+    expect(formFields((await request(app).get('/login?returnTo=%2F..%2F%2Fevil.example')).text).returnTo).toBeUndefined();
     const jar = new Jar();
     const failed = await logIn(app, jar, 'alice', 'wrong', { returnTo: '/inspector' });
     expect(failed.headers.location).toBe('/login?error=1');

@@ -7,8 +7,8 @@ describe('web page options', () => {
   it('loginPage: names the bad option', async () => {
     const { policies } = await setup();
     const cases: [unknown, RegExp][] = [
-      [undefined, /loginPage: expected an options object/],
-      [{ policies, tempalte: 'form' }, /loginPage: unknown option 'tempalte'/],
+      [undefined, /loginPage: options must be an object/],
+      [{ policies, tempalte: 'form' }, /loginPage: unknown option "tempalte"/],
       [{ policies: {} }, /loginPage: option 'policies' must be the Policies/],
       [{ policies, template: 'nope' }, /loginPage: option 'template': unknown template 'nope'; defined: basic, form, ticket, evaluate_assertion_ticket/],
       [{ policies, template: '' }, /option 'template' must be a non-empty string/],
@@ -40,7 +40,7 @@ describe('web page options', () => {
     const { policies } = await setup();
     const cases: [unknown, RegExp][] = [
       [{ policies }, /inspector: option 'template' is required/],
-      [{ policies, template: 'ticket', group: 'x' }, /inspector: unknown option 'group'/],
+      [{ policies, template: 'ticket', group: 'x' }, /inspector: unknown option "group"/],
       [{ policies, template: 'nope' }, /option 'template': unknown template 'nope'/],
       [{ policies: null, template: 'ticket' }, /option 'policies' must be the Policies/],
       [{ policies, template: 'ticket', decisions: [] }, /option 'decisions' must have recent\(\)/],
