@@ -228,39 +228,23 @@ const BYTES_KEY_PREFIX = Uint8Array.of(0xff);
  * A verified ticket as a verifier returns it: deep-frozen (a cached one is shared by every request that presents the
  * ticket, so no caller may change what the others get) and compact. It keeps one copy of the ticket's bytes, not
  * the request's buffer (nor Node's pooled one), and rebuilds the InfoUnits from it on first access: a cached entry
- * then costs about 1.7 KB instead of about 4.5 KB (measured).
+ * then costs about 1.9 KB instead of about 4.5 KB (measured). Its fields are VerifiedTicket's (declaration merging).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface FrozenTicket extends Omit<VerifiedTicket, 'infoUnits'> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class FrozenTicket implements VerifiedTicket {
-  readonly user: string | undefined;
-  readonly portalUser: string | undefined;
-  readonly authScheme: string;
-  readonly sid: string;
-  readonly client: string;
-  readonly createdAt: Date;
-  readonly validUntil: Date;
-  readonly language: string | undefined;
-  readonly recipient: { readonly sid: string; readonly client: string } | undefined;
-  readonly flags: number;
-  readonly assertion: boolean;
-  readonly codePage: string;
-  readonly signer: TicketSigner;
   readonly #bytes: Uint8Array;
   #infoUnits: readonly InfoUnit[] | undefined;
 
   constructor({ ticket, bytes }: Verified) {
-    this.user = ticket.user;
-    this.portalUser = ticket.portalUser;
-    this.authScheme = ticket.authScheme;
-    this.sid = ticket.sid;
-    this.client = ticket.client;
-    this.createdAt = new ImmutableDate(ticket.createdAt);
-    this.validUntil = new ImmutableDate(ticket.validUntil);
-    this.language = ticket.language;
-    this.recipient = ticket.recipient === undefined ? undefined : Object.freeze({ ...ticket.recipient });
-    this.flags = ticket.flags;
-    this.assertion = ticket.assertion;
-    this.codePage = ticket.codePage;
-    this.signer = Object.freeze({ ...ticket.signer });
+    const { infoUnits: _units, ...fields } = ticket;
+    Object.assign(this, fields, {
+      createdAt: new ImmutableDate(ticket.createdAt),
+      validUntil: new ImmutableDate(ticket.validUntil),
+      recipient: ticket.recipient === undefined ? undefined : Object.freeze({ ...ticket.recipient }),
+      signer: Object.freeze({ ...ticket.signer }),
+    });
     this.#bytes = bytes.slice();
     Object.freeze(this);
   }
