@@ -82,7 +82,10 @@ export interface SignedAttributes {
   readonly messageDigest: Uint8Array | undefined;
 }
 
-/** The parsed CMS SignedData of a ticket. */
+/**
+ * The parsed CMS SignedData of a ticket. Its byte fields (`signerIssuerDer`, `signature`, `messageDigest`,
+ * `encapsulatedContent`) are views into the ticket's bytes, like `InfoUnit.data`, not copies.
+ */
 export interface CmsSignature {
   /** The SignerInfo's digest algorithm (`sha1`, `sha256`, … or the OID if unknown). */
   readonly digestAlgorithm: string;
