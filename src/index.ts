@@ -111,9 +111,11 @@ export type { DecisionCall, DecisionError, DecisionRecord, DecisionRecordInput }
 export {
   appendSignatureUnit,
   buildSignedBytes,
+  createTicketVerifier,
   decodeTicket,
   decodeTicketText,
   DEFAULT_ASSERTION_TICKET_LIFETIME_MINUTES,
+  DEFAULT_CACHE_MAX_ENTRIES,
   DEFAULT_LOGON_TICKET_LIFETIME_MINUTES,
   DEFAULT_MAX_TICKET_TEXT_LENGTH,
   DEFAULT_MIN_KEY_BITS,
@@ -154,7 +156,12 @@ export type {
   TicketKeyFamily,
   TicketSigner,
   TicketStructure,
+  TicketVerifier,
+  TicketVerifierOptions,
   VerifiedTicket,
+  VerifiedTicketCache,
+  VerifiedTicketCacheOptions,
+  VerifiedTicketCacheStats,
   VerifyTicketOptions,
 } from './ticket/index.js';
 

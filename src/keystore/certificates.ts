@@ -99,7 +99,8 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
     throw new KeystoreError('ERR_KEYSTORE_CERTIFICATE_INVALID', `unsupported public key type ${String(keyType)}`);
   }
   const serial = serialHex(cert.serialNumber.valueBlock.valueHexView);
-  return {
+  // Frozen: the keystore's trust decisions (and the caches keyed on its generation) rely on certificates not changing.
+  return Object.freeze({
     der,
     pem: certificateToPem(der),
     subjectDn: nameToString(cert.subject),
@@ -111,9 +112,26 @@ export function describeCertificate(cert: pkijs.Certificate, der: Uint8Array = n
     notAfter: cert.notAfter.value,
     publicKey,
     keyType,
-    keyBits: publicKeyBits(publicKey),
+    keyBits: keyType === 'dsa' ? dsaPrimeBits(cert) : publicKeyBits(publicKey),
     fingerprint: createHash('sha256').update(der).digest('hex'),
-  };
+  });
+}
+
+/**
+ * The size of a DSA key (bits of p), read from the certificate's domain parameters. Never from
+ * `KeyObject.asymmetricKeyDetails`: for a DSA key whose public value does not decode (a tampered certificate embedded
+ * in a hostile ticket), Node 20 fails a native assertion there and aborts the process.
+ */
+function dsaPrimeBits(cert: pkijs.Certificate): number {
+  const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.Sequence | undefined;
+  const p = params instanceof asn1js.Sequence ? params.valueBlock.value[0] : undefined;
+  if (!(p instanceof asn1js.Integer) || params!.valueBlock.value.length !== 3) {
+    throw new KeystoreError('ERR_KEYSTORE_CERTIFICATE_INVALID', 'the DSA key has no domain parameters (p, q, g)');
+  }
+  const bytes = p.valueBlock.valueHexView;
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  return i === bytes.length ? 0 : (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] as number));
 }
 
 /** The DER of a pkijs Name: the bytes as received when it was parsed. */

@@ -156,6 +156,7 @@ function samePublicKey(certificate: CertificateInfo, privateKey: KeyObject): boo
 export class Keystore {
   readonly own: OwnIdentity;
   readonly #trusted: TrustedEntry[] = [];
+  #generation = 0;
   /** The own key is weak and was accepted with `allowWeakKey` (recorded in keystore.json). */
   #ownWeakKeyAllowed = false;
   /** The private key file as last read or written (kept so a save does not rewrite it needlessly). */
@@ -287,6 +288,15 @@ export class Keystore {
   }
 
   /**
+   * A number that changes whenever the trust configuration changes (`addTrusted`, `removeTrusted`). A verified-ticket
+   * cache compares it on every lookup, so nothing it holds survives a trust change. Entries are frozen, so this is
+   * the only way the trust can change.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
    * Trusts a certificate for tickets issued by `sid`/`client` (an ACL entry, §3.2). The same certificate may be
    * added again for another SID or client (ABAP systems sign for all their clients with one key). A certificate with
    * a weak key is refused with `ERR_KEYSTORE_WEAK_KEY` unless `allowWeakKey` is true.
@@ -314,8 +324,9 @@ export class Keystore {
     }
     checkName(name);
     if (this.#trusted.some((e) => e.name === name)) throw new KeystoreError('ERR_KEYSTORE_DUPLICATE_ENTRY', `a trusted entry named ${name} exists`);
-    const entry: TrustedEntry = { name, certificate: cert, acl, weakKeyAllowed };
+    const entry: TrustedEntry = Object.freeze({ name, certificate: cert, acl: Object.freeze(acl), weakKeyAllowed });
     this.#trusted.push(entry);
+    this.#generation++;
     return entry;
   }
 
@@ -324,6 +335,7 @@ export class Keystore {
     const index = this.#trusted.findIndex((e) => e.name === name);
     if (index < 0) throw new KeystoreError('ERR_KEYSTORE_ENTRY_NOT_FOUND', `no trusted entry named ${name}`);
     this.#trusted.splice(index, 1);
+    this.#generation++;
   }
 
   /**
@@ -334,14 +346,18 @@ export class Keystore {
   findCertificates(issuer: string | Uint8Array, serialNumber: string): CertificateInfo[] {
     const serial = serialNumber.toLowerCase().replace(/^0+(?=.)/, '');
     // Bytes: exact match of the encoded Name (what a CMS SignerInfo carries); a string: RDN-wise DN comparison.
+    const view = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     const sameIssuer = typeof issuer === 'string'
       ? (cert: CertificateInfo) => dnEquals(cert.issuerDn, issuer)
-      : (cert: CertificateInfo) => Buffer.from(cert.issuerNameDer).equals(Buffer.from(issuer));
-    const found = new Map<string, CertificateInfo>();
-    for (const cert of [this.own.certificate, ...this.#trusted.map((e) => e.certificate)]) {
-      if (cert.serialNumber === serial && sameIssuer(cert)) found.set(cert.fingerprint, cert);
-    }
-    return [...found.values()];
+      : (cert: CertificateInfo) => view(cert.issuerNameDer).equals(issuer);
+    // Own first, then the trusted entries; a certificate trusted for several clients is listed once.
+    const found: CertificateInfo[] = [];
+    const consider = (cert: CertificateInfo): void => {
+      if (cert.serialNumber === serial && !found.some((f) => f.fingerprint === cert.fingerprint) && sameIssuer(cert)) found.push(cert);
+    };
+    consider(this.own.certificate);
+    for (const entry of this.#trusted) consider(entry.certificate);
+    return found;
   }
 
   /**

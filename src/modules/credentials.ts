@@ -108,6 +108,3 @@ export function readCookie(req: Request, name: string): string | undefined {
   }
   return undefined;
 }
-
-// Until evaluate-ticket-module.ts imports it from '../option-keys.js' (that file is being rewritten elsewhere).
-export { checkOptionKeys } from '../option-keys.js';

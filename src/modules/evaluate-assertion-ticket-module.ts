@@ -14,10 +14,10 @@ import type { StateStore } from '../state/state-store.js';
 import { TicketError } from '../ticket/errors.js';
 import { decodeTicketText } from '../ticket/text-form.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
-import { verifyTicket, type VerifiedTicket } from '../ticket/verify.js';
+import type { VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys } from '../option-keys.js';
 import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, ticketVerifyOptions, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
+import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
 
@@ -46,7 +46,8 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
   const prefix = options.keyPrefix ?? 'sap-assertion:';
   if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
   const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
-  const verifyOptions = ticketVerifyOptions(where, { ...options, toleranceMinutes: tolerance }, true);
+  // Never a verified-ticket cache: each assertion ticket is accepted once (§2).
+  const { verifier, maxLength } = ticketVerifier(where, { ...options, toleranceMinutes: tolerance }, true, false);
 
   const refuse = (code: AssertionRefusalCode): { user: false; info: TicketFailureInfo | { code: AssertionRefusalCode; message: string } } => {
     options.onRefusal?.({ code });
@@ -57,12 +58,12 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     const header = req.headers?.[TICKET_COOKIE.toLowerCase()];
     const raw = Array.isArray(header) ? header[0] : header;
     if (typeof raw !== 'string') return refuse('ERR_TICKET_MISSING');
-    if (raw.length > verifyOptions.maxLength) return refuse('ERR_TICKET_TOO_LARGE'); // before any work on it
+    if (raw.length > maxLength) return refuse('ERR_TICKET_TOO_LARGE'); // before any work on it
     const text = raw.trim();
     if (text === '') return refuse('ERR_TICKET_MISSING');
     let ticket: VerifiedTicket;
     try {
-      ticket = verifyTicket(text, verifyOptions);
+      ticket = verifier.verify(text);
     } catch (err) {
       if (err instanceof TicketError) return refuse(err.code);
       throw err;
@@ -73,7 +74,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
     // Keyed on the ticket's bytes, not its text: SAP's text form writes one ticket many ways (`!`, `+` or a space;
     // `%2F` or `/`; URL-encoded again), and each way must not be a new "first use".
-    const key = prefix + createHash('sha256').update(decodeTicketText(text, { maxLength: verifyOptions.maxLength })).digest('hex');
+    const key = prefix + createHash('sha256').update(decodeTicketText(text, { maxLength })).digest('hex');
     if (!(await state.claimOnce(key, ttl))) return refuse('ERR_TICKET_REPLAYED');
     return { user };
   }

@@ -7,19 +7,32 @@
  * Trusted issuers are the keystore's trusted entries (§3.2). `authScheme`: the ticket's 0x88 authscheme must
  * reach this rank in `authSchemeRanks` (ordered lowest first; default `['default']`, rank `'default'`).
  *
+ * Verified tickets are cached (`cache`, on by default; §3.2's shortcut, see `verified-ticket-cache.ts`): a ticket
+ * seen again skips decoding and the signature check, never the validity window, and a trust change empties the
+ * cache. With `users`, the mapped user is looked up on every request, cache hit or not, and a revoked user is
+ * refused at once (`ERR_USER_REVOKED`), as a locked UME user cannot log on with a ticket. A user the store does not
+ * know is accepted (a backend may trust a portal's users without holding them) unless `requireKnownUser` is set
+ * (`ERR_USER_UNKNOWN`). When the store cannot answer, a user's last answer serves for `userOutageGraceSeconds`
+ * (SAP's UME serves its user cache the same way); a user not seen within that time halts the stack with the store's
+ * 503: never accept unchecked.
+ *
  * @module
  */
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
+import { isTicketStackError } from '../errors.js';
 import { Keystore } from '../keystore/keystore.js';
 import { TicketError } from '../ticket/errors.js';
 import type { TicketAlgorithm } from '../ticket/cms.js';
 import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
-import type { Clock } from '../ticket/validity.js';
-import { DEFAULT_MIN_KEY_BITS, verifyTicket, type MinKeyBits, type VerifiedTicket, type VerifyTicketOptions } from '../ticket/verify.js';
-import { checkLimitOption, checkOptionKeys, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
+import { readClock, type Clock } from '../ticket/validity.js';
+import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
+import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
+import type { UserRecord, UserStore } from '../users/user-store.js';
+import { checkOptionKeys } from '../option-keys.js';
+import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
-export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER';
+export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER' | 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN';
 
 /** The options both ticket modules pass on to `verifyTicket`. */
 export interface TicketModuleVerifyOptions {
@@ -42,6 +55,17 @@ export interface EvaluateTicketStrategyOptions extends TicketModuleVerifyOptions
   authScheme?: string;
   /** Maps the ticket's user name (portal user first, else ticket user) to this service's user ID. */
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
+  /** The verified-ticket cache: `{ maxEntries }` (default 10 000) or `false` to verify every ticket in full. Default on. */
+  cache?: false | VerifiedTicketCacheOptions;
+  /** Looked up on every request (cache hit or not): a revoked user is refused (`ERR_USER_REVOKED`). */
+  users?: UserStore;
+  /** With `users`: refuse a user the store does not know (`ERR_USER_UNKNOWN`). Default false. */
+  requireKnownUser?: boolean;
+  /**
+   * With `users`: while the store cannot answer, a user's last answer serves this long (default 300 s): last seen
+   * revoked stays refused, last seen in good standing keeps working; not seen within it: the store's 503. 0: no grace.
+   */
+  userOutageGraceSeconds?: number;
   /** Strategy name (default `sap-evaluate-ticket`). */
   name?: string;
   onRefusal?: (event: { code: TicketRefusalCode }) => void;
@@ -61,7 +85,7 @@ export interface TicketFailureInfo {
   message: string;
 }
 
-const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'name', 'onRefusal'];
+const KEYS = ['keystore', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'authSchemeRanks', 'authScheme', 'mapUser', 'now', 'cache', 'users', 'requireKnownUser', 'userOutageGraceSeconds', 'name', 'onRefusal'];
 
 /** Checks the options shared by both ticket modules. */
 export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUser?: unknown; onRefusal?: unknown; toleranceMinutes?: unknown }): void {
@@ -72,29 +96,78 @@ export function checkTicketOptions(where: string, o: { keystore?: unknown; mapUs
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new TypeError(`${where}: option 'toleranceMinutes' must be a number ≥ 0`);
 }
 
-/** The `verifyTicket` options of both ticket modules, checked now (a `TypeError`) rather than on the first request. */
-export function ticketVerifyOptions(where: string, o: TicketModuleVerifyOptions, assertion: boolean): VerifyTicketOptions & { maxLength: number } {
-  const verifyOptions: VerifyTicketOptions & { maxLength: number } = {
-    keystore: o.keystore,
-    maxLength: checkLimitOption(where, 'maxTicketLength', o.maxTicketLength, DEFAULT_MAX_TICKET_TEXT_LENGTH),
-    ...(assertion ? { assertion: true } : {}),
-    ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
-    ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
-    ...(o.minKeyBits === undefined ? {} : { minKeyBits: o.minKeyBits }),
-    ...(o.allowWeakKeys === undefined ? {} : { allowWeakKeys: o.allowWeakKeys }),
-    ...(o.now === undefined ? {} : { now: o.now }),
-  };
+/**
+ * The ticket verifier of both ticket modules, its options checked now (a `TypeError`) rather than on the first
+ * request; also the text length refused before any work.
+ */
+export function ticketVerifier(
+  where: string,
+  o: TicketModuleVerifyOptions,
+  assertion: boolean,
+  cache: false | VerifiedTicketCacheOptions | undefined,
+): { verifier: TicketVerifier; maxLength: number } {
+  const maxLength = checkLimitOption(where, 'maxTicketLength', o.maxTicketLength, DEFAULT_MAX_TICKET_TEXT_LENGTH);
+  let verifier: TicketVerifier;
   try {
-    verifyTicket('', verifyOptions); // an empty ticket: only an option error is not a TicketError
+    verifier = createTicketVerifier({
+      keystore: o.keystore,
+      maxLength,
+      ...(assertion ? { assertion: true } : {}),
+      ...(o.toleranceMinutes === undefined ? {} : { toleranceMinutes: o.toleranceMinutes }),
+      ...(o.allowedAlgorithms === undefined ? {} : { allowedAlgorithms: o.allowedAlgorithms }),
+      ...(o.minKeyBits === undefined ? {} : { minKeyBits: o.minKeyBits }),
+      ...(o.allowWeakKeys === undefined ? {} : { allowWeakKeys: o.allowWeakKeys }),
+      ...(o.now === undefined ? {} : { now: o.now }),
+      ...(cache === undefined ? {} : { cache }),
+    });
   } catch (err) {
-    if (!(err instanceof TicketError)) throw new TypeError(`${where}: ${(err as Error).message}`);
+    throw new TypeError(`${where}: ${(err as Error).message.replace(/^createTicketVerifier: /, '')}`);
   }
   const lowered = Object.entries(o.minKeyBits ?? {}).filter(([k, v]) => typeof v === 'number' && v < DEFAULT_MIN_KEY_BITS[k as keyof MinKeyBits]);
   if (o.allowWeakKeys === true || lowered.length > 0) {
     const how = o.allowWeakKeys === true ? 'allowWeakKeys' : `minKeyBits ${lowered.map(([k, v]) => `${k} ${v}`).join(', ')}`;
     process.emitWarning(`ticketstack: ${where} with ${how} accepts tickets signed with keys below DSA-1024 / RSA-2048 / EC-256`, 'TicketStackWarning');
   }
-  return verifyOptions;
+  return { verifier, maxLength };
+}
+
+/** Default of `userOutageGraceSeconds`. */
+export const DEFAULT_USER_OUTAGE_GRACE_SECONDS = 300;
+/** How many users' last answers are remembered (the oldest is forgotten first). */
+const REMEMBERED_USERS = 10_000;
+
+/** What the user store last said about a user, for answering through a store outage. */
+interface UserState {
+  known: boolean;
+  revoked: boolean;
+  /** Milliseconds (the module's clock) of that answer. */
+  at: number;
+}
+
+/**
+ * The user check of EvaluateTicket: the store's answer on every request, remembered per user, so that a store outage
+ * is answered from an answer at most `graceMs` old and with the store's own error otherwise (fail closed).
+ */
+function userChecker(users: UserStore, graceMs: number, now: () => number): (id: string) => Promise<UserState> {
+  const remembered = new Map<string, UserState>();
+  return async (id) => {
+    const key = id.toLowerCase(); // user IDs are case-insensitive in every store
+    let record: UserRecord | null;
+    try {
+      record = await users.findUser(id);
+    } catch (err) {
+      if (err instanceof TypeError) return { known: false, revoked: false, at: now() }; // an ID no store can hold
+      const last = remembered.get(key);
+      if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return last;
+      throw err;
+    }
+    const state = { known: record !== null, revoked: record?.revoked === true, at: now() };
+    if (graceMs > 0) {
+      if (!remembered.has(key) && remembered.size >= REMEMBERED_USERS) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, state);
+    }
+    return state;
+  };
 }
 
 /** The user of a verified ticket: portal user first, else the ticket user (§3), through `mapUser`. */
@@ -121,7 +194,16 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   const required = ranks.indexOf(options.authScheme ?? 'default');
   if (required < 0) throw new TypeError(`${where}: option 'authScheme' must be one of 'authSchemeRanks'`);
-  const verifyOptions = ticketVerifyOptions(where, options, false);
+  const { users, requireKnownUser = false } = options;
+  if (users !== undefined && (users === null || typeof users !== 'object' || typeof users.findUser !== 'function')) {
+    throw new TypeError(`${where}: option 'users' must be a UserStore`);
+  }
+  if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
+  if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
+  const grace = options.userOutageGraceSeconds ?? DEFAULT_USER_OUTAGE_GRACE_SECONDS;
+  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError(`${where}: option 'userOutageGraceSeconds' must be a number of seconds ≥ 0`);
+  const checkUser = users === undefined ? undefined : userChecker(users, grace * 1000, () => readClock(options.now).getTime());
+  const { verifier } = ticketVerifier(where, options, false, options.cache);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
     options.onRefusal?.({ code });
@@ -133,14 +215,21 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
     if (text === undefined) return { user: undefined };
     let ticket: VerifiedTicket;
     try {
-      ticket = verifyTicket(text, verifyOptions);
+      ticket = verifier.verify(text);
     } catch (err) {
       if (err instanceof TicketError) return refuse(err.code);
       throw err;
     }
     if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
     const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
-    return user === undefined ? refuse('ERR_TICKET_NO_USER') : { user };
+    if (user === undefined) return refuse('ERR_TICKET_NO_USER');
+    if (checkUser !== undefined) {
+      // Every request, cache hit or not: a revocation takes effect at once. A store outage: see userChecker.
+      const state = await checkUser(user.id);
+      if (state.revoked) return refuse('ERR_USER_REVOKED');
+      if (!state.known && requireKnownUser) return refuse('ERR_USER_UNKNOWN');
+    }
+    return { user };
   }
 
   const strategy = new CustomStrategy(function (this: { pass(): void }, req, done) {

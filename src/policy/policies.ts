@@ -141,9 +141,11 @@ const str = (o: Record<string, TemplateOptionValue>, k: string): string | undefi
 /** The built-in modules: option keys are the data options of each factory; dependencies are injected. */
 const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
   EvaluateTicket: {
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],
+    // `cache`: false or { maxEntries } (the verified-ticket cache, on by default). The user store is injected, so a
+    // revoked user's ticket is refused at once.
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'authSchemeRanks', 'authScheme', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'cache', 'requireKnownUser', 'userOutageGraceSeconds'],
     secretOptions: [],
-    create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, ...(d.now ? { now: d.now } : {}) }),
+    create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, users: d.users, ...(d.now ? { now: d.now } : {}) }),
   },
   EvaluateAssertionTicket: {
     optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],

@@ -101,34 +101,37 @@ export interface DecisionRecordInput {
   durationMs: number;
 }
 
-/** Builds the frozen, log-safe record of one stack run. */
+/**
+ * Builds the frozen, log-safe record of one stack run. Objects are built by assignment in a fixed key order (no
+ * conditional spreads): this runs on every request.
+ */
 export function buildDecisionRecord(result: StackResult, input: DecisionRecordInput): DecisionRecord {
-  const calls = result.trace.map((t): DecisionCall =>
-    Object.freeze({
-      module: t.module,
-      index: t.index,
-      flag: t.flag,
-      phase: t.phase,
-      outcome: t.outcome,
-      ...(t.implicit ? { implicit: true as const } : {}),
-      ...('thrown' in t ? { error: Object.freeze(summarizeError(t.thrown)) } : {}),
-      durationMs: round(t.durationMs),
-    }),
-  );
-  return Object.freeze({
-    ...(input.stack !== undefined ? { stack: input.stack } : {}),
-    ...(input.route !== undefined ? { route: input.route } : {}),
-    outcome: input.outcome,
-    ok: result.ok,
-    ...(result.creditedModule !== undefined ? { creditedModule: result.creditedModule } : {}),
-    ...(result.failedModule !== undefined ? { failedModule: result.failedModule } : {}),
-    ...(result.failedPhase !== undefined ? { failedPhase: result.failedPhase } : {}),
-    ...(!result.ok ? { error: Object.freeze(summarizeError(result.error)) } : {}),
-    ...(input.status !== undefined ? { status: input.status } : {}),
-    calls: Object.freeze(calls),
-    startedAt: input.startedAt.toISOString(),
-    durationMs: round(input.durationMs),
-  });
+  const trace = result.trace;
+  const calls: DecisionCall[] = new Array<DecisionCall>(trace.length);
+  for (let i = 0; i < trace.length; i++) {
+    const t = trace[i]!;
+    const call = { module: t.module, index: t.index, flag: t.flag, phase: t.phase, outcome: t.outcome } as Mutable<DecisionCall>;
+    if (t.implicit) call.implicit = true;
+    if ('thrown' in t) call.error = Object.freeze(summarizeError(t.thrown));
+    call.durationMs = round(t.durationMs);
+    calls[i] = Object.freeze(call);
+  }
+  const record: Mutable<DecisionRecord> = {} as Mutable<DecisionRecord>;
+  if (input.stack !== undefined) record.stack = input.stack;
+  if (input.route !== undefined) record.route = input.route;
+  record.outcome = input.outcome;
+  record.ok = result.ok;
+  if (result.creditedModule !== undefined) record.creditedModule = result.creditedModule;
+  if (result.failedModule !== undefined) record.failedModule = result.failedModule;
+  if (result.failedPhase !== undefined) record.failedPhase = result.failedPhase;
+  if (!result.ok) record.error = Object.freeze(summarizeError(result.error));
+  if (input.status !== undefined) record.status = input.status;
+  record.calls = Object.freeze(calls);
+  record.startedAt = input.startedAt.toISOString();
+  record.durationMs = round(input.durationMs);
+  return Object.freeze(record);
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

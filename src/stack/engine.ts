@@ -115,16 +115,21 @@ export class StackHalt extends Error {
 }
 
 interface PhaseVerdict {
-  ok: boolean;
-  halted?: boolean;
-  error?: unknown;
-  failedIndex?: number;
+  readonly ok: boolean;
+  readonly halted?: boolean;
+  readonly error?: unknown;
+  readonly failedIndex?: number;
 }
 
 interface CallOutcome {
-  kind: 'succeeded' | 'ignored' | 'failed' | 'halted';
-  error?: unknown;
+  readonly kind: 'succeeded' | 'ignored' | 'failed' | 'halted';
+  readonly error?: unknown;
 }
+const SUCCEEDED: CallOutcome = Object.freeze({ kind: 'succeeded' });
+const IGNORED: CallOutcome = Object.freeze({ kind: 'ignored' });
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
 /**
  * Runs a JAAS login stack over `context` and reports the decision. Never throws for a module's behaviour;
@@ -136,146 +141,239 @@ export async function runLoginStack<C>(
   options: RunLoginStackOptions = {},
 ): Promise<StackResult> {
   assertStackEntries(entries);
-  const n = entries.length;
-  const trace: TraceEntry[] = [];
-  const loginOutcomes: LoginOutcome[] = new Array<LoginOutcome>(n).fill('not-run');
-  let creditedModule: string | undefined; // first login success so far
-  let loginPhaseOk = false; // creditedModule is only published once the login phase succeeded
+  return runCheckedStack(entries, context, options);
+}
 
-  const callOf = (i: number, phase: StackPhase): ModuleCall => {
-    const e = entries[i]!;
-    return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: loginOutcomes[i]!, creditedModule: loginPhaseOk ? creditedModule : undefined };
+/**
+ * `runLoginStack` for entries already checked by `assertStackEntries` (the Passport adapter checks its stack once,
+ * at construction, not on every request). Not exported from the package.
+ */
+export async function runCheckedStack<C>(entries: readonly StackEntry<C>[], context: C, options: RunLoginStackOptions): Promise<StackResult> {
+  const run: Run<C> = {
+    entries,
+    context,
+    trace: [],
+    loginOutcomes: new Array<LoginOutcome>(entries.length).fill('not-run'),
+    creditedModule: undefined,
+    loginPhaseOk: false,
   };
-
-  /** Calls one module method and records it. Missing commit/abort = the login result (issue 2, item 2). */
-  const invoke = async (i: number, phase: StackPhase): Promise<CallOutcome> => {
-    const e = entries[i]!;
-    const method = e.module[phase];
-    const started = performance.now();
-    const base = { module: e.name, index: i, flag: e.flag, phase };
-    if (method === undefined) {
-      const returned = loginOutcomes[i] === 'succeeded';
-      trace.push({ ...base, outcome: returned ? 'succeeded' : 'ignored', returned, implicit: true, durationMs: 0 });
-      return { kind: returned ? 'succeeded' : 'ignored' };
-    }
-    try {
-      const returned: unknown = await method.call(e.module, context, callOf(i, phase));
-      const durationMs = performance.now() - started;
-      if (typeof returned !== 'boolean') {
-        // Fail closed: `undefined` or a user object is not "true" (a JAAS module returns a boolean).
-        const error = new StackError(
-          'ERR_MODULE_INVALID_RESULT',
-          `login module ${JSON.stringify(e.name)}: ${phase}() returned ${typeof returned}, expected a boolean`,
-          { module: e.name },
-        );
-        trace.push({ ...base, outcome: 'failed', thrown: error, durationMs });
-        return { kind: 'failed', error };
-      }
-      trace.push({ ...base, outcome: returned ? 'succeeded' : 'ignored', returned, durationMs });
-      return { kind: returned ? 'succeeded' : 'ignored' };
-    } catch (thrown) {
-      const durationMs = performance.now() - started;
-      if (thrown instanceof StackHalt) {
-        trace.push({ ...base, outcome: 'halted', thrown: thrown.cause, durationMs });
-        return { kind: 'halted', error: thrown.cause };
-      }
-      // §5: anything thrown is a failure under the module's own flag, passed on unchanged.
-      trace.push({ ...base, outcome: 'failed', thrown, durationMs });
-      return { kind: 'failed', error: thrown };
-    }
-  };
-
-  /** §1: the flag loop, shared by the login phase and (with fresh state) the commit phase. */
-  const runPhase = async (phase: 'login' | 'commit'): Promise<PhaseVerdict> => {
-    let firstRequired: { error: unknown; index: number } | undefined; // REQUIRED / REQUISITE
-    let firstOther: { error: unknown; index: number } | undefined; // SUFFICIENT / OPTIONAL
-    let anySuccess = false;
-    for (let i = 0; i < n; i++) {
-      const flag = entries[i]!.flag;
-      const out = await invoke(i, phase);
-      if (phase === 'login') loginOutcomes[i] = out.kind;
-      switch (out.kind) {
-        case 'halted':
-          return { ok: false, halted: true, error: out.error, failedIndex: i };
-        case 'succeeded':
-          if (phase === 'login' && creditedModule === undefined) creditedModule = entries[i]!.name;
-          // §2 L2a: SUFFICIENT stops only while no required-class module has failed (§6 item 2).
-          if (flag === 'SUFFICIENT' && firstRequired === undefined) return { ok: true };
-          anySuccess = true;
-          break;
-        case 'ignored':
-          break; // §6 item 1: `false` is not a failure, whatever the flag.
-        case 'failed':
-          if (flag === 'REQUISITE') {
-            // §3 item R2b: the stop reports the first required-class error, which may be an earlier REQUIRED one.
-            const reported = firstRequired ?? { error: out.error, index: i };
-            return { ok: false, error: reported.error, failedIndex: reported.index };
-          }
-          if (flag === 'REQUIRED') firstRequired ??= { error: out.error, index: i };
-          else firstOther ??= { error: out.error, index: i }; // §2 X3: SUFFICIENT failure = OPTIONAL failure
-          break;
-      }
-    }
-    if (firstRequired !== undefined) return { ok: false, error: firstRequired.error, failedIndex: firstRequired.index };
-    if (!anySuccess && firstOther !== undefined) return { ok: false, error: firstOther.error, failedIndex: firstOther.index };
-    if (!anySuccess) {
-      return { ok: false, error: new StackError('ERR_STACK_ALL_IGNORED', 'Login Failure: all modules ignored') };
-    }
-    return { ok: true };
-  };
-
-  /** §1 PHASE 2b: abort on every module 0..n-1, in order; results and throws are recorded and discarded. */
-  const abortAll = async (): Promise<void> => {
-    for (let i = 0; i < n; i++) await invoke(i, 'abort');
-  };
-
-  const failure = (verdict: PhaseVerdict, phase: 'login' | 'commit'): StackResult => ({
-    ok: false,
-    error: verdict.error,
-    ...(verdict.failedIndex !== undefined ? { failedModule: entries[verdict.failedIndex]!.name } : {}),
-    failedPhase: phase,
-    ...(verdict.halted ? { halted: true } : {}),
-    ...(loginPhaseOk ? { creditedModule } : {}),
-    trace,
-  });
-
-  const login = await runPhase('login');
+  const loginPhase = runPhase(run, 'login');
+  const login = loginPhase instanceof Promise ? await loginPhase : loginPhase;
   if (!login.ok) {
-    await abortAll();
-    return failure(login, 'login');
+    await abortAll(run);
+    return failure(run, login, 'login');
   }
   // A successful login phase always has a credited module: some login returned true (§1 formula R1).
-  const credited = creditedModule!;
-  loginPhaseOk = true;
+  const credited = run.creditedModule!;
+  run.loginPhaseOk = true;
   if (options.beforeCommit) {
     try {
-      await options.beforeCommit(credited);
+      const done = options.beforeCommit(credited);
+      if (isThenable(done)) await done;
     } catch (error) {
-      await abortAll();
-      return { ok: false, error, failedPhase: 'login', halted: true, creditedModule: credited, trace };
+      await abortAll(run);
+      return { ok: false, error, failedPhase: 'login', halted: true, creditedModule: credited, trace: run.trace };
     }
   }
   // §1 PHASE 2a / §6 item 8: the same loop with commit(), fresh state, from module 0.
-  const commit = await runPhase('commit');
+  const commitPhase = runPhase(run, 'commit');
+  const commit = commitPhase instanceof Promise ? await commitPhase : commitPhase;
   if (!commit.ok) {
-    await abortAll();
-    return failure(commit, 'commit');
+    await abortAll(run);
+    return failure(run, commit, 'commit');
   }
-  return { ok: true, creditedModule: credited, trace };
+  return { ok: true, creditedModule: credited, trace: run.trace };
+}
+
+/** One run of a stack: what the phases share. */
+interface Run<C> {
+  readonly entries: readonly StackEntry<C>[];
+  readonly context: C;
+  readonly trace: TraceEntry[];
+  readonly loginOutcomes: LoginOutcome[];
+  /** The first login success so far. */
+  creditedModule: string | undefined;
+  /** `creditedModule` is published to modules only once the login phase succeeded. */
+  loginPhaseOk: boolean;
+}
+
+function callOf<C>(run: Run<C>, i: number, phase: StackPhase): ModuleCall {
+  const e = run.entries[i]!;
+  return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: run.loginOutcomes[i]!, creditedModule: run.loginPhaseOk ? run.creditedModule : undefined };
+}
+
+/**
+ * Calls one module method and records it. Missing commit/abort = the login result (issue 2, item 2). Returns the
+ * outcome at once when the module answers synchronously, a promise of it when the module returns a promise: the
+ * calls and their order are the same either way, without a promise per call.
+ */
+function invoke<C>(run: Run<C>, i: number, phase: StackPhase): CallOutcome | Promise<CallOutcome> {
+  const e = run.entries[i]!;
+  const method = e.module[phase];
+  if (method === undefined) {
+    const returned = run.loginOutcomes[i] === 'succeeded';
+    run.trace.push({ module: e.name, index: i, flag: e.flag, phase, outcome: returned ? 'succeeded' : 'ignored', returned, implicit: true, durationMs: 0 });
+    return returned ? SUCCEEDED : IGNORED;
+  }
+  const started = performance.now();
+  let answer: unknown;
+  try {
+    answer = method.call(e.module, run.context, callOf(run, i, phase));
+    if (isThenable(answer)) return settleLater(run, i, phase, started, answer);
+  } catch (thrown) {
+    return recordThrow(run, i, phase, started, thrown);
+  }
+  return recordAnswer(run, i, phase, started, answer);
+}
+
+async function settleLater<C>(run: Run<C>, i: number, phase: StackPhase, started: number, answer: PromiseLike<unknown>): Promise<CallOutcome> {
+  let returned: unknown;
+  try {
+    returned = await answer;
+  } catch (thrown) {
+    return recordThrow(run, i, phase, started, thrown);
+  }
+  return recordAnswer(run, i, phase, started, returned);
+}
+
+function recordAnswer<C>(run: Run<C>, i: number, phase: StackPhase, started: number, returned: unknown): CallOutcome {
+  const e = run.entries[i]!;
+  const durationMs = performance.now() - started;
+  if (typeof returned !== 'boolean') {
+    // Fail closed: `undefined` or a user object is not "true" (a JAAS module returns a boolean).
+    const error = new StackError(
+      'ERR_MODULE_INVALID_RESULT',
+      `login module ${JSON.stringify(e.name)}: ${phase}() returned ${typeof returned}, expected a boolean`,
+      { module: e.name },
+    );
+    run.trace.push({ module: e.name, index: i, flag: e.flag, phase, outcome: 'failed', thrown: error, durationMs });
+    return { kind: 'failed', error };
+  }
+  run.trace.push({ module: e.name, index: i, flag: e.flag, phase, outcome: returned ? 'succeeded' : 'ignored', returned, durationMs });
+  return returned ? SUCCEEDED : IGNORED;
+}
+
+function recordThrow<C>(run: Run<C>, i: number, phase: StackPhase, started: number, thrown: unknown): CallOutcome {
+  const e = run.entries[i]!;
+  const durationMs = performance.now() - started;
+  if (thrown instanceof StackHalt) {
+    run.trace.push({ module: e.name, index: i, flag: e.flag, phase, outcome: 'halted', thrown: thrown.cause, durationMs });
+    return { kind: 'halted', error: thrown.cause };
+  }
+  // §5: anything thrown is a failure under the module's own flag, passed on unchanged.
+  run.trace.push({ module: e.name, index: i, flag: e.flag, phase, outcome: 'failed', thrown, durationMs });
+  return { kind: 'failed', error: thrown };
+}
+
+/** What a phase remembers while it walks the stack (§1). */
+interface PhaseState {
+  readonly phase: 'login' | 'commit';
+  /** The first REQUIRED / REQUISITE error. */
+  firstRequired: { error: unknown; index: number } | undefined;
+  /** The first SUFFICIENT / OPTIONAL error. */
+  firstOther: { error: unknown; index: number } | undefined;
+  anySuccess: boolean;
+}
+
+/**
+ * §1: the flag loop, shared by the login phase and (with fresh state) the commit phase. It runs synchronously until
+ * a module answers with a promise and continues asynchronously from there: the same calls in the same order, with
+ * no promise for a phase whose modules all answer at once (the commit phase, usually).
+ */
+function runPhase<C>(run: Run<C>, phase: 'login' | 'commit'): PhaseVerdict | Promise<PhaseVerdict> {
+  const state: PhaseState = { phase, firstRequired: undefined, firstOther: undefined, anySuccess: false };
+  for (let i = 0; i < run.entries.length; i++) {
+    const pending = invoke(run, i, phase);
+    if (pending instanceof Promise) return continuePhase(run, state, i, pending);
+    const verdict = applyOutcome(run, state, i, pending);
+    if (verdict !== undefined) return verdict;
+  }
+  return endOfPhase(state);
+}
+
+async function continuePhase<C>(run: Run<C>, state: PhaseState, from: number, pending: Promise<CallOutcome>): Promise<PhaseVerdict> {
+  let out = await pending;
+  for (let i = from; ; ) {
+    const verdict = applyOutcome(run, state, i, out);
+    if (verdict !== undefined) return verdict;
+    if (++i >= run.entries.length) return endOfPhase(state);
+    const next = invoke(run, i, state.phase);
+    out = next instanceof Promise ? await next : next;
+  }
+}
+
+/** One module's outcome under its flag; a verdict when the phase ends here, else `undefined`. */
+function applyOutcome<C>(run: Run<C>, state: PhaseState, i: number, out: CallOutcome): PhaseVerdict | undefined {
+  const { entries } = run;
+  const flag = entries[i]!.flag;
+  if (state.phase === 'login') run.loginOutcomes[i] = out.kind;
+  switch (out.kind) {
+    case 'halted':
+      return { ok: false, halted: true, error: out.error, failedIndex: i };
+    case 'succeeded':
+      if (state.phase === 'login' && run.creditedModule === undefined) run.creditedModule = entries[i]!.name;
+      // §2 L2a: SUFFICIENT stops only while no required-class module has failed (§6 item 2).
+      if (flag === 'SUFFICIENT' && state.firstRequired === undefined) return PHASE_OK;
+      state.anySuccess = true;
+      return undefined;
+    case 'ignored':
+      return undefined; // §6 item 1: `false` is not a failure, whatever the flag.
+    case 'failed':
+      if (flag === 'REQUISITE') {
+        // §3 item R2b: the stop reports the first required-class error, which may be an earlier REQUIRED one.
+        const reported = state.firstRequired ?? { error: out.error, index: i };
+        return { ok: false, error: reported.error, failedIndex: reported.index };
+      }
+      if (flag === 'REQUIRED') state.firstRequired ??= { error: out.error, index: i };
+      else state.firstOther ??= { error: out.error, index: i }; // §2 X3: SUFFICIENT failure = OPTIONAL failure
+      return undefined;
+  }
+}
+
+/** The verdict after the last module (§1). */
+function endOfPhase(state: PhaseState): PhaseVerdict {
+  const { firstRequired, firstOther, anySuccess } = state;
+  if (firstRequired !== undefined) return { ok: false, error: firstRequired.error, failedIndex: firstRequired.index };
+  if (!anySuccess && firstOther !== undefined) return { ok: false, error: firstOther.error, failedIndex: firstOther.index };
+  if (!anySuccess) {
+    return { ok: false, error: new StackError('ERR_STACK_ALL_IGNORED', 'Login Failure: all modules ignored') };
+  }
+  return PHASE_OK;
+}
+const PHASE_OK: PhaseVerdict = Object.freeze({ ok: true });
+
+/** §1 PHASE 2b: abort on every module 0..n-1, in order; results and throws are recorded and discarded. */
+async function abortAll<C>(run: Run<C>): Promise<void> {
+  for (let i = 0; i < run.entries.length; i++) {
+    const pending = invoke(run, i, 'abort');
+    if (pending instanceof Promise) await pending;
+  }
+}
+
+function failure<C>(run: Run<C>, verdict: PhaseVerdict, phase: 'login' | 'commit'): StackResult {
+  return {
+    ok: false,
+    error: verdict.error,
+    ...(verdict.failedIndex !== undefined ? { failedModule: run.entries[verdict.failedIndex]!.name } : {}),
+    failedPhase: phase,
+    ...(verdict.halted ? { halted: true } : {}),
+    ...(run.loginPhaseOk ? { creditedModule: run.creditedModule } : {}),
+    trace: run.trace,
+  };
 }
 
 /** Validates engine entries; throws a `TypeError` naming the offending entry. */
 export function assertStackEntries(entries: unknown): asserts entries is readonly StackEntry<never>[] {
   checkEntryShapes('runLoginStack', entries);
   entries.forEach((entry, i) => {
-    const where = describeEntry('runLoginStack', i, entry);
+    const where = (): string => describeEntry('runLoginStack', i, entry);
     const module = (entry as { module?: unknown }).module;
     if (typeof module !== 'object' || module === null || typeof (module as LoginModule).login !== 'function') {
-      throw new TypeError(`${where}: "module" must be an object with a login() method`);
+      throw new TypeError(`${where()}: "module" must be an object with a login() method`);
     }
     for (const hook of ['commit', 'abort'] as const) {
       const fn = (module as LoginModule)[hook];
-      if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`${where}: module.${hook} must be a function`);
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`${where()}: module.${hook} must be a function`);
     }
   });
 }

@@ -31,15 +31,15 @@ export function checkEntryShapes(label: string, entries: unknown): asserts entri
   if (entries.length === 0) throw new TypeError(`${label}: the stack is empty; give at least one entry`);
   const seen = new Map<string, number>();
   entries.forEach((entry: unknown, i) => {
-    const where = describeEntry(label, i, entry);
-    if (typeof entry !== 'object' || entry === null) throw new TypeError(`${where}: must be an object { name, flag, module }`);
+    const where = (): string => describeEntry(label, i, entry); // formatted only for an error
+    if (typeof entry !== 'object' || entry === null) throw new TypeError(`${where()}: must be an object { name, flag, module }`);
     const { name, flag } = entry as { name?: unknown; flag?: unknown };
-    if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`${where}: missing "name" (a non-empty string)`);
+    if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`${where()}: missing "name" (a non-empty string)`);
     const earlier = seen.get(name);
-    if (earlier !== undefined) throw new TypeError(`${where}: duplicate name; entry ${earlier + 1} has the same name`);
+    if (earlier !== undefined) throw new TypeError(`${where()}: duplicate name; entry ${earlier + 1} has the same name`);
     seen.set(name, i);
     if (!isControlFlag(flag)) {
-      throw new TypeError(`${where}: unknown flag ${JSON.stringify(flag)}; expected one of ${CONTROL_FLAGS.join(', ')}`);
+      throw new TypeError(`${where()}: unknown flag ${JSON.stringify(flag)}; expected one of ${CONTROL_FLAGS.join(', ')}`);
     }
   });
 }

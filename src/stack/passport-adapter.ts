@@ -34,7 +34,8 @@ import { STATUS_CODES } from 'node:http';
 import { isTicketStackError } from '../errors.js';
 import { buildDecisionRecord, type DecisionRecord } from './decision-record.js';
 import {
-  runLoginStack,
+  assertStackEntries,
+  runCheckedStack,
   StackHalt,
   type LoginOutcome,
   type ModuleCall,
@@ -157,6 +158,15 @@ interface Failure {
   status: number | undefined;
 }
 
+/** One request's state, passed by the engine to every module call (the engine's context). */
+interface RequestRun {
+  readonly req: Request;
+  readonly res: Response;
+  /** What each module's strategy passed to `success()`. */
+  readonly users: Map<string, { user: unknown; info: unknown }>;
+  readonly failures: Failure[];
+}
+
 /**
  * Builds the middleware. Throws a `TypeError` naming the entry or option on any configuration mistake
  * (unknown flag or key, empty stack, missing or duplicate name, unregistered strategy).
@@ -169,6 +179,27 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   const initialize = opts.session ? authenticator.initialize() : undefined;
   // What a session remembers this stack by: its name, else its shape (the same on every instance of the app).
   const stackId = opts.name ?? frozen.map((e) => `${e.name}:${e.flag}`).join(',');
+
+  // The engine's entries are built once: everything that belongs to one request travels in the engine's context.
+  const hookContext = (run: RequestRun, call: ModuleCall): StackHookContext => ({
+    req: run.req,
+    res: run.res,
+    user: call.creditedModule === undefined ? undefined : (run.users.get(call.creditedModule)?.user as Express.User),
+    loginOutcome: call.loginOutcome,
+    moduleUser: run.users.get(call.name)?.user,
+    moduleInfo: run.users.get(call.name)?.info,
+    call,
+  });
+  const stack: StackEntry<RequestRun>[] = frozen.map((e) => ({
+    name: e.name,
+    flag: e.flag,
+    module: {
+      login: (run: RequestRun) => authenticateOnce(e, run.req, run.users, run.failures),
+      ...(e.commit ? { commit: (run: RequestRun, call: ModuleCall) => e.commit!(hookContext(run, call)) } : {}),
+      ...(e.abort ? { abort: (run: RequestRun, call: ModuleCall) => e.abort!(hookContext(run, call)) } : {}),
+    },
+  }));
+  assertStackEntries(stack); // checked once here; runCheckedStack does not check again per request
 
   return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
     handle(req, res).then(
@@ -188,35 +219,19 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
       await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
     }
 
-    const users = new Map<string, { user: unknown; info: unknown }>();
-    const failures: Failure[] = [];
+    const run: RequestRun = { req, res, users: new Map(), failures: [] };
     let loggedIn = false;
 
-    const hookContext = (call: ModuleCall): StackHookContext => ({
-      req,
-      res,
-      user: call.creditedModule === undefined ? undefined : (users.get(call.creditedModule)?.user as Express.User),
-      loginOutcome: call.loginOutcome,
-      moduleUser: users.get(call.name)?.user,
-      moduleInfo: users.get(call.name)?.info,
-      call,
-    });
-
-    const stack: StackEntry<undefined>[] = frozen.map((e) => ({
-      name: e.name,
-      flag: e.flag,
-      module: {
-        login: () => authenticateOnce(e, req, users, failures),
-        ...(e.commit ? { commit: (_: undefined, call: ModuleCall) => e.commit!(hookContext(call)) } : {}),
-        ...(e.abort ? { abort: (_: undefined, call: ModuleCall) => e.abort!(hookContext(call)) } : {}),
-      },
-    }));
-
-    const result = await runLoginStack(stack, undefined, {
+    const result = await runCheckedStack(stack, run, {
       // Issue 2 item 3: log the credited user in once, before the commit hooks.
-      beforeCommit: async (credited) => {
-        const user = users.get(credited)!.user;
-        if (opts.session) {
+      beforeCommit: (credited) => {
+        const user = run.users.get(credited)!.user;
+        if (!opts.session) {
+          (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
+          loggedIn = true;
+          return;
+        }
+        return (async () => {
           const current = authenticatedSessionUser(req);
           if (current !== undefined && sameUser(current, user)) {
             // The session's own user again (through another stack): no new session, as no privilege changes hands.
@@ -230,12 +245,11 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
             );
             markSessionStack(req, stackId, true);
           }
-        } else {
-          (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
-        }
-        loggedIn = true;
+          loggedIn = true;
+        })();
       },
     });
+    const { failures } = run;
 
     const finish = (outcome: DecisionRecord['outcome'], status?: number): DecisionRecord => {
       const record = buildDecisionRecord(result, {
@@ -308,53 +322,71 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     // PR #789: never attach actions to a shared instance.
     const strategy = Object.create(proto) as Record<string, unknown> & PassportStrategyLike;
     return new Promise<boolean>((resolve, reject) => {
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      const once =
-        <A extends unknown[]>(fn: (...args: A) => void) =>
-        (...args: A): void => {
-          if (settled) return; // only the first action counts
-          settled = true;
-          if (timer) clearTimeout(timer);
-          fn(...args);
-        };
-      strategy.success = once((user: unknown, info: unknown) => {
+      // Only a strategy's first action counts; each action checks and sets `settled` itself (no wrapper per action).
+      const call: StrategyCall = { settled: false, timer: undefined, reject, name: e.name, timeoutMs: opts.timeoutMs };
+      strategy.success = (user: unknown, info: unknown): void => {
+        if (!settle(call)) return;
         if (!user) {
           reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(e.name)}: success() without a user`, { module: e.name }));
           return;
         }
         users.set(e.name, { user, info });
         resolve(true);
-      });
-      strategy.pass = once(() => resolve(false));
-      strategy.fail = once((challenge?: unknown, status?: unknown) => {
+      };
+      strategy.pass = (): void => {
+        if (settle(call)) resolve(false);
+      };
+      strategy.fail = (challenge?: unknown, status?: unknown): void => {
+        if (!settle(call)) return;
         // As passport: a number as first argument is the status.
         if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
         const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
         failures.push({ challenge, status: st });
         reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(e.name)} failed`, { module: e.name, challenge, status: st ?? 401 }));
-      });
-      strategy.error = once((err: unknown) => reject(new StackHalt(err ?? new Error('strategy error'))));
-      strategy.redirect = once((url: unknown, status?: unknown) => {
+      };
+      strategy.error = (err: unknown): void => {
+        if (settle(call)) reject(new StackHalt(err ?? new Error('strategy error')));
+      };
+      strategy.redirect = (url: unknown, status?: unknown): void => {
+        if (!settle(call)) return;
         const st = typeof status === 'number' && status >= 300 && status <= 399 ? status : 302;
         reject(new StackHalt(new StackRedirect(String(url), st)));
-      });
+      };
       if (opts.timeoutMs > 0) {
-        timer = setTimeout(
-          once(() =>
-            reject(new StackHalt(new StackError('ERR_STRATEGY_TIMEOUT', `login module ${JSON.stringify(e.name)} did not answer within ${opts.timeoutMs} ms`, { module: e.name, status: 503 }))),
-          ),
-          opts.timeoutMs,
-        );
-        timer.unref();
+        call.timer = setTimeout(strategyTimedOut, opts.timeoutMs, call);
+        call.timer.unref();
       }
       try {
-        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, { ...e.options });
+        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, e.options === undefined ? {} : { ...e.options });
       } catch (err) {
-        once(() => reject(new StackHalt(err)))();
+        if (settle(call)) reject(new StackHalt(err));
       }
     });
   }
+}
+
+/** One strategy call's state: whether an action (or the timeout) already answered, and the pending timer. */
+interface StrategyCall {
+  settled: boolean;
+  timer: NodeJS.Timeout | undefined;
+  readonly reject: (reason: unknown) => void;
+  readonly name: string;
+  readonly timeoutMs: number;
+}
+
+/** True for the first answer of a strategy call (and stops its timer); false for any later one, which is ignored. */
+function settle(call: StrategyCall): boolean {
+  if (call.settled) return false;
+  call.settled = true;
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  return true;
+}
+
+function strategyTimedOut(call: StrategyCall): void {
+  if (!settle(call)) return;
+  call.reject(
+    new StackHalt(new StackError('ERR_STRATEGY_TIMEOUT', `login module ${JSON.stringify(call.name)} did not answer within ${call.timeoutMs} ms`, { module: call.name, status: 503 })),
+  );
 }
 
 type ValidEntry = PassportStackEntry;

@@ -2,16 +2,19 @@
  * The ticket's CMS signature (sap-logon-ticket.md §1.4, §8): SignedData, detached, over the signed bytes of §1.1,
  * one SignerInfo named by issuerAndSerialNumber, signed attributes contentType, signingTime, messageDigest.
  *
- * pkijs parses and builds the ASN.1; node:crypto signs and verifies, because pkijs goes through WebCrypto, which has
- * no DSA (§8). The signature covers the DER SET OF the signed attributes: the exact bytes received, re-tagged from
- * [0] IMPLICIT to SET (0x31), as RFC 5652 §5.4 says.
+ * Parsing for verification is `der.ts` (strict DER, in place: pkijs took about 1 ms per ticket); pkijs builds the
+ * ASN.1 when issuing and describes embedded certificates; node:crypto signs and verifies, because pkijs goes through
+ * WebCrypto, which has no DSA (§8). The signature covers the DER SET OF the signed attributes: the exact bytes
+ * received, re-tagged from [0] IMPLICIT to SET (0x31), as RFC 5652 §5.4 says.
  *
  * @module
  */
-import { createHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createHash, hash as oneShotHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { describeCertificate, nameDer, nameToString, serialHex, type CertificateInfo } from '../keystore/internal.js';
+import { canonicalAttributeType, formatDn, type DnAttribute } from '../keystore/distinguished-name.js';
+import { describeCertificate, serialHex, type CertificateInfo } from '../keystore/internal.js';
+import { checkTree, children, contents, expectTag, isSmallInteger, oidTable, readElement, readInteger, readOid, readDirectoryString, readTime, TAG, type DerElement } from './der.js';
 import { TicketError } from './errors.js';
 
 /** Hash algorithms a ticket signature may use. */
@@ -79,7 +82,10 @@ export interface SignedAttributes {
   readonly messageDigest: Uint8Array | undefined;
 }
 
-/** The parsed CMS SignedData of a ticket. */
+/**
+ * The parsed CMS SignedData of a ticket. Its byte fields (`signerIssuerDer`, `signature`, `messageDigest`,
+ * `encapsulatedContent`) are views into the ticket's bytes, like `InfoUnit.data`, not copies.
+ */
 export interface CmsSignature {
   /** The SignerInfo's digest algorithm (`sha1`, `sha256`, … or the OID if unknown). */
   readonly digestAlgorithm: string;
@@ -99,6 +105,16 @@ export interface CmsSignature {
   readonly certificates: readonly CertificateInfo[];
 }
 
+/** A Buffer over the same bytes (no copy), for `equals`. */
+const bufferView = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** A copy taken from Node's Buffer pool: small copies on the hot path then need no ArrayBuffer of their own. */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const pooled = Buffer.allocUnsafe(bytes.byteLength);
+  pooled.set(bytes);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.byteLength);
+}
+
 const malformed = (message: string, cause?: unknown): TicketError =>
   new TicketError('ERR_TICKET_MALFORMED', `CMS signature: ${message}`, cause === undefined ? {} : { cause });
 
@@ -112,86 +128,257 @@ export function parseCmsSignature(der: Uint8Array): CmsSignature {
   }
 }
 
+/** The OIDs a ticket's SignedData names: read back as these constant strings, without building new ones. */
+const KNOWN_OIDS = oidTable([
+  ...Object.values(OID),
+  ...Object.keys(DIGEST_OIDS),
+  ...Object.keys(SIGNATURE_OIDS),
+  '2.5.4.3', '2.5.4.6', '2.5.4.7', '2.5.4.8', '2.5.4.10', '2.5.4.11', // CN, C, L, ST, O, OU
+]);
+
 function parseCmsUnchecked(der: Uint8Array): CmsSignature {
-  const asn1 = asn1js.fromBER(der.slice());
-  if (asn1.offset === -1 || asn1.result.error !== '') throw malformed(`not DER (${asn1.result.error})`);
-  if (asn1.offset !== der.length) throw malformed('trailing bytes after the ContentInfo');
-  // asn1js reads BER leniently (e.g. a constructed value whose length disagrees with its contents). SAP writes DER:
-  // re-encode and compare, so that no byte outside the signed attributes can change unnoticed.
-  if (!Buffer.from(asn1.result.toBER(false)).equals(Buffer.from(der))) throw malformed('not DER');
-  const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
-  if (contentInfo.contentType !== OID.signedData) throw malformed(`content type ${contentInfo.contentType} is not signedData`);
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  if (signedData.signerInfos.length !== 1) throw malformed(`${signedData.signerInfos.length} SignerInfos (exactly one expected)`);
-  const encap = signedData.encapContentInfo;
-  if (encap.eContentType !== OID.data) throw malformed(`encapsulated content type ${encap.eContentType} is not id-data`);
-  const encapsulatedContent = encap.eContent === undefined ? undefined : new Uint8Array(encap.eContent.getValue());
-  const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo;
-  if (!(signerInfo.sid instanceof pkijs.IssuerAndSerialNumber)) throw malformed('the signer is not named by issuerAndSerialNumber');
+  // One pass over the whole tree first: every constructed element is made of whole, minimally encoded DER
+  // elements, so that no byte outside the signed attributes can change unnoticed (§1.4).
+  const contentInfo = readElement(der, 0, der.length);
+  if (contentInfo.end !== der.length) throw malformed('trailing bytes after the ContentInfo');
+  checkTree(der, contentInfo);
+  const ci = children(der, expectTag(contentInfo, TAG.SEQUENCE, 'ContentInfo'));
+  const type = readOid(der, expectTag(ci[0], TAG.OID, 'ContentInfo.contentType'), 'ContentInfo.contentType', KNOWN_OIDS);
+  if (type !== OID.signedData) throw malformed(`content type ${type} is not signedData`);
+  const explicit = children(der, expectTag(ci[1], TAG.CONTEXT_0, 'ContentInfo.content'));
+  if (ci.length !== 2 || explicit.length !== 1) throw malformed('unexpected elements in the ContentInfo');
+
+  // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo, [0] certificates?, [1] crls?, signerInfos SET }
+  const sd = children(der, expectTag(explicit[0], TAG.SEQUENCE, 'SignedData'));
+  let i = 0;
+  const sdVersion = expectTag(sd[i++], TAG.INTEGER, 'SignedData.version');
+  const digestAlgorithmSet = children(der, expectTag(sd[i++], TAG.SET, 'SignedData.digestAlgorithms'));
+  const digestAlgorithms: Algorithm[] = [];
+  for (const a of digestAlgorithmSet) digestAlgorithms.push(algorithm(der, a, 'SignedData.digestAlgorithms'));
+  const encap = children(der, expectTag(sd[i++], TAG.SEQUENCE, 'SignedData.encapContentInfo'));
+  const certificateSet = sd[i]?.tag === TAG.CONTEXT_0 ? sd[i++] : undefined;
+  const crls = sd[i]?.tag === TAG.CONTEXT_1 ? sd[i++] : undefined;
+  const signerInfos = children(der, expectTag(sd[i++], TAG.SET, 'SignedData.signerInfos'));
+  if (i !== sd.length) throw malformed('unexpected elements in the SignedData');
+  if (signerInfos.length !== 1) throw malformed(`${signerInfos.length} SignerInfos (exactly one expected)`);
+
+  const eContentType = readOid(der, expectTag(encap[0], TAG.OID, 'encapContentInfo.eContentType'), 'encapContentInfo.eContentType', KNOWN_OIDS);
+  if (eContentType !== OID.data) throw malformed(`encapsulated content type ${eContentType} is not id-data`);
+  let encapsulatedContent: Uint8Array | undefined;
+  if (encap.length > 1) {
+    const eContent = children(der, expectTag(encap[1], TAG.CONTEXT_0, 'encapContentInfo.eContent'));
+    if (encap.length > 2 || eContent.length !== 1) throw malformed('unexpected elements in the encapContentInfo');
+    encapsulatedContent = contents(der, expectTag(eContent[0], TAG.OCTET_STRING, 'eContent'));
+  }
+  if (certificateSet !== undefined) {
+    for (const cert of children(der, certificateSet)) checkCertificateChoice(der, cert);
+  }
+  // crls ([1] RevocationInfoChoices) are passed by the tree check; kept as received and never used.
+  void crls;
+
+  // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs?, signatureAlgorithm, signature, [1] unsignedAttrs? }
+  const si = children(der, expectTag(signerInfos[0], TAG.SEQUENCE, 'SignerInfo'));
+  let j = 0;
+  const siVersion = expectTag(si[j++], TAG.INTEGER, 'SignerInfo.version');
+  const sid = si[j++];
+  if (sid === undefined || sid.tag !== TAG.SEQUENCE) throw malformed('the signer is not named by issuerAndSerialNumber');
+  const issuerAndSerial = children(der, sid);
+  if (issuerAndSerial.length !== 2) throw malformed('issuerAndSerialNumber is not { issuer, serialNumber }');
+  const issuer = expectTag(issuerAndSerial[0], TAG.SEQUENCE, 'issuerAndSerialNumber.issuer');
+  checkName(der, issuer);
+  const serialBytes = readInteger(der, expectTag(issuerAndSerial[1], TAG.INTEGER, 'issuerAndSerialNumber.serialNumber'), 'issuerAndSerialNumber.serialNumber');
+  const digestAlgorithm = algorithm(der, si[j++], 'SignerInfo.digestAlgorithm');
+  const signedAttrs = si[j]?.tag === TAG.CONTEXT_0 ? si[j++] : undefined;
+  const signatureAlgorithm = algorithm(der, si[j++], 'SignerInfo.signatureAlgorithm');
+  const signature = contents(der, expectTag(si[j++], TAG.OCTET_STRING, 'SignerInfo.signature'));
+  const unsignedAttrs = si[j]?.tag === TAG.CONTEXT_1 ? si[j++] : undefined;
+  if (j !== si.length) throw malformed('unexpected elements in the SignerInfo');
+
   // Fields outside the signed attributes are not covered by the signature: hold them to the one shape SAP writes
   // (§1.4), so that no byte of the signature unit can change without the ticket being refused.
-  if (signedData.version !== 1 || signerInfo.version !== 1) throw malformed('SignedData and SignerInfo must be version 1');
-  if (signerInfo.unsignedAttrs !== undefined) throw malformed('unsigned attributes are not accepted');
-  if (!signedData.digestAlgorithms.some((a) => a.algorithmId === signerInfo.digestAlgorithm.algorithmId)) {
+  if (!isSmallInteger(der, sdVersion, 1) || !isSmallInteger(der, siVersion, 1)) throw malformed('SignedData and SignerInfo must be version 1');
+  if (unsignedAttrs !== undefined) throw malformed('unsigned attributes are not accepted');
+  if (!digestAlgorithms.some((a) => a.oid === digestAlgorithm.oid)) {
     throw malformed("the SignerInfo's digest algorithm is not listed in SignedData.digestAlgorithms");
   }
-  for (const alg of [...signedData.digestAlgorithms, signerInfo.digestAlgorithm, signerInfo.signatureAlgorithm]) {
-    if (alg.algorithmParams !== undefined && !(alg.algorithmParams instanceof asn1js.Null)) throw malformed(`unexpected parameters for algorithm ${alg.algorithmId}`);
+  for (const alg of [...digestAlgorithms, digestAlgorithm, signatureAlgorithm]) {
+    if (!alg.paramsAbsentOrNull) throw malformed(`unexpected parameters for algorithm ${alg.oid}`);
   }
 
-  let signedAttributes: SignedAttributes | undefined;
-  if (signerInfo.signedAttrs !== undefined) {
-    const attrs = signerInfo.signedAttrs.attributes;
-    const first = (type: string): asn1js.AsnType | undefined => {
-      const matching = attrs.filter((a) => a.type === type);
-      if (matching.length > 1 || (matching[0] !== undefined && matching[0].values.length !== 1)) throw malformed(`attribute ${type} must occur once with one value`);
-      return matching[0]?.values[0] as asn1js.AsnType | undefined;
-    };
-    const ct = first(OID.contentType);
-    const st = first(OID.signingTime);
-    const md = first(OID.messageDigest);
-    if (ct !== undefined && !(ct instanceof asn1js.ObjectIdentifier)) throw malformed('contentType attribute is not an OID');
-    if (md !== undefined && !(md instanceof asn1js.OctetString)) throw malformed('messageDigest attribute is not an OCTET STRING');
-    if (st !== undefined && !(st instanceof asn1js.UTCTime) && !(st instanceof asn1js.GeneralizedTime)) throw malformed('signingTime attribute is not a time');
-    signedAttributes = {
-      der: new Uint8Array(signerInfo.signedAttrs.encodedValue), // already re-tagged 0x31 by pkijs
-      order: attrs.map((a) => a.type),
-      contentType: ct?.getValue(),
-      signingTime: st?.toDate(),
-      messageDigest: md === undefined ? undefined : new Uint8Array(md.getValue()),
-    };
+  return new ParsedCmsSignature(
+    der,
+    DIGEST_OIDS[digestAlgorithm.oid] ?? digestAlgorithm.oid,
+    signatureAlgorithm.oid,
+    der.subarray(issuer.start, issuer.end),
+    serialHex(serialBytes),
+    signedAttrs === undefined ? undefined : signedAttributes(der, signedAttrs),
+    signature,
+    encapsulatedContent,
+    certificateSet,
+  );
+}
+
+/** The signed attributes: contentType, signingTime and messageDigest at most once each, with one value of their type. */
+function signedAttributes(der: Uint8Array, signedAttrs: DerElement): SignedAttributes {
+  const order: string[] = [];
+  let ct: DerElement | undefined;
+  let st: DerElement | undefined;
+  let md: DerElement | undefined;
+  for (let p = signedAttrs.contentStart; p < signedAttrs.end; ) {
+    // Attribute ::= SEQUENCE { attrType OID, attrValues SET OF ANY }
+    const attr = expectTag(readElement(der, p, signedAttrs.end), TAG.SEQUENCE, 'signed attribute');
+    p = attr.end;
+    const typeEl = expectTag(readElement(der, attr.contentStart, attr.end), TAG.OID, 'attribute type');
+    const values = expectTag(typeEl.end < attr.end ? readElement(der, typeEl.end, attr.end) : undefined, TAG.SET, 'attribute values');
+    if (values.end !== attr.end) throw malformed('a signed attribute is not { type, values }');
+    const type = readOid(der, typeEl, 'attribute type', KNOWN_OIDS);
+    order.push(type);
+    if (type !== OID.contentType && type !== OID.signingTime && type !== OID.messageDigest) continue;
+    const first = values.end > values.contentStart ? readElement(der, values.contentStart, values.end) : undefined;
+    const seen = type === OID.contentType ? ct : type === OID.signingTime ? st : md;
+    if (seen !== undefined || first === undefined || first.end !== values.end) throw malformed(`attribute ${type} must occur once with one value`);
+    if (type === OID.contentType) ct = first;
+    else if (type === OID.signingTime) st = first;
+    else md = first;
+  }
+  if (ct !== undefined && ct.tag !== TAG.OID) throw malformed('contentType attribute is not an OID');
+  if (md !== undefined && md.tag !== TAG.OCTET_STRING) throw malformed('messageDigest attribute is not an OCTET STRING');
+  if (st !== undefined && st.tag !== TAG.UTC_TIME && st.tag !== TAG.GENERALIZED_TIME) throw malformed('signingTime attribute is not a time');
+  // RFC 5652 §5.4: the signature covers the attributes' DER with the [0] IMPLICIT tag replaced by SET OF (0x31).
+  const covered = copyOf(der.subarray(signedAttrs.start, signedAttrs.end));
+  covered[0] = TAG.SET;
+  return new ParsedSignedAttributes(
+    der,
+    covered,
+    order,
+    ct === undefined ? undefined : readOid(der, ct, 'contentType attribute', KNOWN_OIDS),
+    st,
+    md === undefined ? undefined : contents(der, md),
+  );
+}
+
+/** The parse result. Informational fields (the issuer as text, embedded certificates) are read on first access. */
+class ParsedCmsSignature implements CmsSignature {
+  readonly #der: Uint8Array;
+  readonly #certificateSet: DerElement | undefined;
+  #signerIssuer: string | undefined;
+  #certificates: CertificateInfo[] | undefined;
+
+  constructor(
+    der: Uint8Array,
+    readonly digestAlgorithm: string,
+    readonly signatureAlgorithmOid: string,
+    readonly signerIssuerDer: Uint8Array,
+    readonly signerSerial: string,
+    readonly signedAttributes: SignedAttributes | undefined,
+    readonly signature: Uint8Array,
+    readonly encapsulatedContent: Uint8Array | undefined,
+    certificateSet: DerElement | undefined,
+  ) {
+    this.#der = der;
+    this.#certificateSet = certificateSet;
   }
 
-  // Embedded certificates are informational only (§1.4): described on first access, so that verification (the
-  // hot path, which never trusts them) does not parse and fingerprint them on every request.
-  let certificates: CertificateInfo[] | undefined;
-  const describeEmbedded = (): CertificateInfo[] => {
-    if (certificates !== undefined) return certificates;
-    certificates = [];
-    for (const cert of signedData.certificates ?? []) {
-      if (!(cert instanceof pkijs.Certificate)) continue;
+  get signerIssuer(): string {
+    return (this.#signerIssuer ??= nameDerToString(this.signerIssuerDer));
+  }
+
+  // Embedded certificates are informational only (§1.4): parsed and described on first access, so that
+  // verification (the hot path, which never trusts them) does not parse and fingerprint them on every request.
+  get certificates(): readonly CertificateInfo[] {
+    if (this.#certificates !== undefined) return this.#certificates;
+    const described: CertificateInfo[] = [];
+    for (const el of this.#certificateSet === undefined ? [] : children(this.#der, this.#certificateSet)) {
+      if (el.tag !== TAG.SEQUENCE) continue; // attribute and other certificate formats are not described
       try {
-        certificates.push(describeCertificate(cert));
+        described.push(describeCertificate(pkijs.Certificate.fromBER(this.#der.slice(el.start, el.end))));
       } catch {
         // one that cannot be described is skipped
       }
     }
-    return certificates;
-  };
+    return (this.#certificates = described);
+  }
+}
 
-  return {
-    digestAlgorithm: DIGEST_OIDS[signerInfo.digestAlgorithm.algorithmId] ?? signerInfo.digestAlgorithm.algorithmId,
-    signatureAlgorithmOid: signerInfo.signatureAlgorithm.algorithmId,
-    signerIssuer: nameToString(signerInfo.sid.issuer),
-    signerIssuerDer: nameDer(signerInfo.sid.issuer),
-    signerSerial: serialHex(signerInfo.sid.serialNumber.valueBlock.valueHexView),
-    signedAttributes,
-    signature: new Uint8Array(signerInfo.signature.valueBlock.valueHexView),
-    encapsulatedContent,
-    get certificates() {
-      return describeEmbedded();
-    },
-  };
+class ParsedSignedAttributes implements SignedAttributes {
+  readonly #source: Uint8Array;
+  readonly #signingTimeElement: DerElement | undefined;
+  #signingTime: Date | undefined;
+
+  constructor(
+    source: Uint8Array,
+    readonly der: Uint8Array,
+    readonly order: readonly string[],
+    readonly contentType: string | undefined,
+    signingTimeElement: DerElement | undefined,
+    readonly messageDigest: Uint8Array | undefined,
+  ) {
+    this.#source = source;
+    this.#signingTimeElement = signingTimeElement;
+  }
+
+  // Informational (verification never reads it), so converted on first access; its DER form was checked.
+  get signingTime(): Date | undefined {
+    const el = this.#signingTimeElement;
+    return el === undefined ? undefined : (this.#signingTime ??= readTime(this.#source, el, 'signingTime attribute'));
+  }
+}
+
+interface Algorithm {
+  readonly oid: string;
+  /** RFC 3370: parameters absent, or NULL. */
+  readonly paramsAbsentOrNull: boolean;
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
+function algorithm(der: Uint8Array, el: DerElement | undefined, what: string): Algorithm {
+  const seq = expectTag(el, TAG.SEQUENCE, what);
+  const oid = readElement(der, seq.contentStart, seq.end);
+  const params = oid.end < seq.end ? readElement(der, oid.end, seq.end) : undefined;
+  if ((params?.end ?? oid.end) !== seq.end) throw malformed(`${what} is not { algorithm, parameters? }`);
+  return { oid: readOid(der, expectTag(oid, TAG.OID, what), what, KNOWN_OIDS), paramsAbsentOrNull: params === undefined || (params.tag === TAG.NULL && params.end === params.contentStart) };
+}
+
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF SEQUENCE { type OID, value ANY }); allocation-free. */
+function checkName(der: Uint8Array, name: DerElement): void {
+  for (let r = name.contentStart; r < name.end; ) {
+    const rdn = readElement(der, r, name.end);
+    if (rdn.tag !== TAG.SET || rdn.end === rdn.contentStart) throw malformed('a RelativeDistinguishedName is not a non-empty SET');
+    for (let a = rdn.contentStart; a < rdn.end; ) {
+      const atv = readElement(der, a, rdn.end);
+      if (atv.tag !== TAG.SEQUENCE) throw malformed('an AttributeTypeAndValue is not a SEQUENCE');
+      const type = readElement(der, atv.contentStart, atv.end);
+      const value = type.end < atv.end ? readElement(der, type.end, atv.end) : undefined;
+      if (type.tag !== TAG.OID || value === undefined || value.end !== atv.end) throw malformed('an AttributeTypeAndValue is not { type, value }');
+      a = atv.end;
+    }
+    r = rdn.end;
+  }
+}
+
+/**
+ * A Name as an RFC 4514 string, as `nameToString` prints a pkijs Name: every attribute in its own RDN, most specific
+ * first. Only called on a Name that passed `checkName`.
+ */
+function nameDerToString(der: Uint8Array): string {
+  const rdns: DnAttribute[][] = [];
+  for (const rdn of children(der, readElement(der, 0, der.length))) {
+    for (const atv of children(der, rdn)) {
+      const [type, value] = children(der, atv) as [DerElement, DerElement];
+      rdns.push([{ type: canonicalAttributeType(readOid(der, type, 'attribute type', KNOWN_OIDS)), value: readDirectoryString(der, value) }]);
+    }
+  }
+  return formatDn(rdns.reverse());
+}
+
+/** CertificateChoices: a Certificate (SEQUENCE { tbs SEQUENCE, algorithm SEQUENCE, signature BIT STRING }) or [1]–[3]. */
+function checkCertificateChoice(der: Uint8Array, el: DerElement): void {
+  if (el.tag === TAG.SEQUENCE) {
+    const parts = children(der, el);
+    if (parts.length !== 3 || parts[0]!.tag !== TAG.SEQUENCE || parts[1]!.tag !== TAG.SEQUENCE || parts[2]!.tag !== TAG.BIT_STRING) throw malformed('an embedded certificate is not a Certificate');
+  } else if (el.tag !== 0xa1 && el.tag !== 0xa2 && el.tag !== 0xa3) {
+    throw malformed(`unexpected certificate format (tag 0x${el.tag.toString(16)})`);
+  }
 }
 
 /**
@@ -212,8 +399,8 @@ export function signatureAlgorithmName(cms: CmsSignature): TicketAlgorithm | und
  * Throws `ERR_TICKET_DIGEST_MISMATCH` or `ERR_TICKET_SIGNATURE_INVALID`.
  */
 export function verifyCmsSignature(cms: CmsSignature, signedBytes: Uint8Array, algorithm: TicketAlgorithm, publicKey: KeyObject): void {
-  const hash = algorithm.split('-')[1] as TicketHash;
-  if (cms.encapsulatedContent !== undefined && !Buffer.from(cms.encapsulatedContent).equals(Buffer.from(signedBytes))) {
+  const hash = algorithm.slice(algorithm.indexOf('-') + 1) as TicketHash;
+  if (cms.encapsulatedContent !== undefined && !bufferView(cms.encapsulatedContent).equals(signedBytes)) {
     throw new TicketError('ERR_TICKET_DIGEST_MISMATCH', 'the encapsulated content differs from the ticket bytes');
   }
   let covered: Uint8Array = signedBytes;
@@ -221,8 +408,8 @@ export function verifyCmsSignature(cms: CmsSignature, signedBytes: Uint8Array, a
     const { messageDigest, contentType } = cms.signedAttributes;
     if (messageDigest === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'signed attributes without messageDigest (§7 item 2)');
     if (contentType !== undefined && contentType !== OID.data) throw new TicketError('ERR_TICKET_MALFORMED', `contentType attribute ${contentType} is not id-data`);
-    const actual = createHash(hash).update(signedBytes).digest();
-    if (!actual.equals(Buffer.from(messageDigest))) {
+    const actual = oneShotHash(hash, signedBytes, 'buffer');
+    if (!actual.equals(messageDigest)) {
       throw new TicketError('ERR_TICKET_DIGEST_MISMATCH', `the messageDigest attribute is not the ${hash.toUpperCase()} of the signed ticket bytes`);
     }
     covered = cms.signedAttributes.der;

@@ -14,6 +14,7 @@ import { InfoUnitId, infoUnitEncoding, infoUnitName } from './info-units.js';
 export const TICKET_VERSION = 0x02;
 const HEADER_LENGTH = 5;
 const MAX_UNIT_LENGTH = 0xffff;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** One InfoUnit as it appears in the ticket. */
 export interface InfoUnit {
@@ -45,13 +46,13 @@ function decodeUnitValue(codePage: string, id: number, data: Uint8Array): string
       return decodeCodePage(codePage, data);
     case 'utf8':
       try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+        return UTF8.decode(data);
       } catch (cause) {
         throw new TicketError('ERR_TICKET_MALFORMED', `InfoUnit ${infoUnitName(id)} is not valid UTF-8`, { cause });
       }
     case 'ascii':
       // §1.2: 0x0F/0x10 are single-byte ASCII even in UTF-16 tickets; read bytes as Latin-1 so nothing is lost.
-      return Buffer.from(data).toString('latin1');
+      return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
     case 'uint32':
       // §1.2: validity hours/minutes are 4-byte big-endian binary integers.
       if (data.length !== 4) {
@@ -68,6 +69,17 @@ function decodeUnitValue(codePage: string, id: number, data: Uint8Array): string
   }
 }
 
+// The InfoUnit IDs seen so far, without a Set per parse: ID n was seen in this parse iff seenIn[n] === its epoch.
+const seenIn = new Uint32Array(256);
+let lastEpoch = 0;
+function nextEpoch(): number {
+  if (++lastEpoch === 0xffffffff) {
+    seenIn.fill(0);
+    lastEpoch = 1;
+  }
+  return lastEpoch;
+}
+
 /**
  * Parses the binary ticket. Accepts InfoUnits in any order, keeps unknown ones, requires exactly one 0xFF unit
  * and requires it last (§1.1, §7 item 1). Refuses a repeated InfoUnit ID (two different users in one ticket would
@@ -81,7 +93,7 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
   if (version !== TICKET_VERSION) {
     throw new TicketError('ERR_TICKET_MALFORMED', `unsupported ticket version ${version} (expected 2)`);
   }
-  const codePage = Buffer.from(bytes.subarray(1, HEADER_LENGTH)).toString('latin1');
+  const codePage = Buffer.from(bytes.buffer, bytes.byteOffset + 1, HEADER_LENGTH - 1).toString('latin1');
   if (!/^[0-9]{4}$/.test(codePage)) {
     throw new TicketError('ERR_TICKET_MALFORMED', 'the code page is not 4 ASCII digits');
   }
@@ -90,7 +102,7 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
   }
 
   const raw: { id: number; data: Uint8Array }[] = [];
-  const seen = new Set<number>();
+  const epoch = nextEpoch();
   let offset = HEADER_LENGTH;
   while (offset < bytes.length) {
     if (bytes.length - offset < 3) {
@@ -106,10 +118,10 @@ export function parseTicketStructure(bytes: Uint8Array): TicketStructure {
         `InfoUnit 0x${id.toString(16).padStart(2, '0')} declares ${length} bytes but only ${remaining} remain`,
       );
     }
-    if (seen.has(id)) {
+    if (seenIn[id] === epoch) {
       throw new TicketError('ERR_TICKET_MALFORMED', `InfoUnit ${infoUnitName(id)} appears twice`);
     }
-    seen.add(id);
+    seenIn[id] = epoch;
     const data = bytes.subarray(start, start + length);
     if (id === InfoUnitId.SIGNATURE) {
       if (start + length !== bytes.length) {

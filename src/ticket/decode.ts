@@ -61,36 +61,51 @@ export interface DecodeTicketOptions {
 
 /** Extracts the meaningful fields of the InfoUnits. */
 export function ticketFields(units: readonly InfoUnit[]): TicketFields {
-  const get = (id: number): string | number | null | undefined => units.find((u) => u.id === id)?.value;
-  const str = (id: number): string | undefined => {
-    const v = get(id);
-    return typeof v === 'string' ? v : undefined;
-  };
-  const num = (id: number): number => {
-    const v = get(id);
-    return typeof v === 'number' ? v : 0;
-  };
-  const createTime = str(InfoUnitId.CREATE_TIME);
+  // One pass over the units into locals (this runs on every verification); IDs are unique (the codec refuses repeats).
+  let user, userUtf8, client, sid, createTime, rfc, language, recipientClient, recipientSid, portalUser, authScheme: string | undefined;
+  let validHours = 0;
+  let validMinutes = 0;
+  let flags = 0;
+  for (const { id, value } of units) {
+    if (typeof value === 'number') {
+      if (id === InfoUnitId.VALID_TIME_HOURS) validHours = value;
+      else if (id === InfoUnitId.VALID_TIME_MINUTES) validMinutes = value;
+      else if (id === InfoUnitId.FLAGS) flags = value;
+      continue;
+    }
+    if (typeof value !== 'string') continue;
+    switch (id) {
+      case InfoUnitId.USER: user = value; break;
+      case InfoUnitId.USER_UTF8: userUtf8 = value; break;
+      case InfoUnitId.CREATE_CLIENT: client = value; break;
+      case InfoUnitId.CREATE_NAME: sid = value; break;
+      case InfoUnitId.CREATE_TIME: createTime = value; break;
+      case InfoUnitId.RFC: rfc = value; break;
+      case InfoUnitId.LANGUAGE: language = value; break;
+      case InfoUnitId.RECIPIENT_CLIENT: recipientClient = value; break;
+      case InfoUnitId.RECIPIENT_SID: recipientSid = value; break;
+      case InfoUnitId.PORTAL_USER: portalUser = value; break;
+      case InfoUnitId.AUTHSCHEME: authScheme = value; break;
+    }
+  }
   const createdAt = createTime === undefined ? undefined : parseCreateTime(createTime);
-  const validHours = num(InfoUnitId.VALID_TIME_HOURS);
-  const validMinutes = num(InfoUnitId.VALID_TIME_MINUTES);
   return {
-    user: str(InfoUnitId.USER),
-    userUtf8: str(InfoUnitId.USER_UTF8),
-    client: str(InfoUnitId.CREATE_CLIENT),
-    sid: str(InfoUnitId.CREATE_NAME),
+    user,
+    userUtf8,
+    client,
+    sid,
     createTime,
     createdAt,
     validHours,
     validMinutes,
     validUntil: createdAt === undefined ? undefined : validUntil(createdAt, validHours, validMinutes),
-    rfc: str(InfoUnitId.RFC),
-    flags: num(InfoUnitId.FLAGS),
-    language: str(InfoUnitId.LANGUAGE),
-    recipientClient: str(InfoUnitId.RECIPIENT_CLIENT),
-    recipientSid: str(InfoUnitId.RECIPIENT_SID),
-    portalUser: str(InfoUnitId.PORTAL_USER),
-    authScheme: str(InfoUnitId.AUTHSCHEME),
+    rfc,
+    flags,
+    language,
+    recipientClient,
+    recipientSid,
+    portalUser,
+    authScheme,
   };
 }
 
@@ -109,6 +124,6 @@ export function decodeTicket(input: string | Uint8Array, options: DecodeTicketOp
   } else {
     throw new TypeError('a ticket must be a string or a Uint8Array');
   }
-  const structure = parseTicketStructure(bytes);
-  return { ...structure, bytes, fields: ticketFields(structure.infoUnits), cms: parseCmsSignature(structure.signature) };
+  const { version, codePage, infoUnits, signedBytes, signature } = parseTicketStructure(bytes);
+  return { version, codePage, infoUnits, signedBytes, signature, bytes, fields: ticketFields(infoUnits), cms: parseCmsSignature(signature) };
 }

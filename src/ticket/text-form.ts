@@ -34,10 +34,12 @@ export function decodeTicketText(text: string, options: DecodeTicketTextOptions 
     if (pass === MAX_URL_DECODE_PASSES) throw new TicketError('ERR_TICKET_MALFORMED', `ticket text is URL-encoded more than ${MAX_URL_DECODE_PASSES} times`);
     s = percentDecode(s);
   }
-  s = s.replace(/[ !]/g, '+');
+  if (s.includes('!') || s.includes(' ')) s = s.replace(/[ !]/g, '+');
   if (s.length === 0) throw new TicketError('ERR_TICKET_MALFORMED', 'empty ticket');
   if (!BASE64.test(s) || s.length % 4 === 1) throw new TicketError('ERR_TICKET_MALFORMED', 'ticket text is not base64');
-  return new Uint8Array(Buffer.from(s, 'base64'));
+  const bytes = Buffer.from(s, 'base64');
+  // A plain Uint8Array over Node's pooled bytes: no copy, and `slice()` keeps its copying meaning.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -66,10 +68,24 @@ function trimLineBreaks(s: string): string {
 }
 
 function percentDecode(s: string): string {
-  return s.replace(/%([0-9A-Fa-f]{2})|%/g, (match, hex: string | undefined) => {
-    if (hex === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'a "%" in the ticket text is not followed by two hex digits');
-    return String.fromCharCode(parseInt(hex, 16));
-  });
+  let out = '';
+  let from = 0;
+  for (let i = s.indexOf('%'); i !== -1; i = s.indexOf('%', from)) {
+    const hi = hexDigit(s.charCodeAt(i + 1));
+    const lo = hexDigit(s.charCodeAt(i + 2));
+    if (hi < 0 || lo < 0) throw new TicketError('ERR_TICKET_MALFORMED', 'a "%" in the ticket text is not followed by two hex digits');
+    out += s.slice(from, i) + String.fromCharCode(hi * 16 + lo);
+    from = i + 3;
+  }
+  return out + s.slice(from);
+}
+
+/** The value of a hex digit's character code, or -1 (also for NaN, past the end of the string). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }
 
 /** Validates a `maxLength` option (TypeError naming it). */

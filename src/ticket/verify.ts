@@ -8,13 +8,17 @@
  *
  * @module
  */
+import { createHash, hash } from 'node:crypto';
 import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { DEFAULT_MIN_KEY_BITS, type MinKeyBits } from '../keystore/key-strength.js';
 import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
-import type { InfoUnit } from './codec.js';
+import { parseTicketStructure, type InfoUnit } from './codec.js';
 import { decodeTicket, type DecodeTicketOptions } from './decode.js';
 import { TicketError } from './errors.js';
+import { checkMaxLength, DEFAULT_MAX_TICKET_TEXT_LENGTH } from './text-form.js';
 import { checkValidity, DEFAULT_TOLERANCE_MINUTES, readClock, type Clock } from './validity.js';
+import { checkCacheOption, VerifiedTicketLru, type VerifiedTicketCache, type VerifiedTicketCacheOptions } from './verified-ticket-cache.js';
 
 // The key-size policy lives with the keystore, which refuses weak keys on import too (issue 8).
 export { DEFAULT_MIN_KEY_BITS, type MinKeyBits };
@@ -82,13 +86,18 @@ interface CheckedOptions {
   toleranceMinutes: number;
   allowed: ReadonlySet<TicketAlgorithm>;
   assertion: boolean;
-  minKeyBits: Required<MinKeyBits>;
+  minKeyBits: Readonly<Required<MinKeyBits>>;
   allowWeakKeys: boolean;
+  maxLength: number;
 }
 
-function checkOptions(options: VerifyTicketOptions): CheckedOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('verifyTicket options must be an object');
-  const { keystore, now, toleranceMinutes = DEFAULT_TOLERANCE_MINUTES, allowedAlgorithms = TICKET_ALGORITHMS, assertion = false, minKeyBits = {}, allowWeakKeys = false } = options;
+const ALL_ALGORITHMS: ReadonlySet<TicketAlgorithm> = new Set(TICKET_ALGORITHMS);
+
+const VERIFY_OPTION_KEYS = ['keystore', 'now', 'toleranceMinutes', 'allowedAlgorithms', 'assertion', 'minKeyBits', 'allowWeakKeys', 'maxLength'];
+
+function checkOptions(options: VerifyTicketOptions, where = 'verifyTicket', extraKeys: readonly string[] = []): CheckedOptions {
+  checkOptionKeys(where, options, extraKeys.length === 0 ? VERIFY_OPTION_KEYS : [...VERIFY_OPTION_KEYS, ...extraKeys]);
+  const { keystore, now, toleranceMinutes = DEFAULT_TOLERANCE_MINUTES, allowedAlgorithms = TICKET_ALGORITHMS, assertion = false, minKeyBits, allowWeakKeys = false } = options;
   if (!(keystore instanceof Keystore)) throw new TypeError('keystore must be a Keystore');
   if (now !== undefined && typeof now !== 'function' && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
     throw new TypeError('now must be a valid Date or a function returning one');
@@ -96,37 +105,47 @@ function checkOptions(options: VerifyTicketOptions): CheckedOptions {
   if (typeof toleranceMinutes !== 'number' || !Number.isFinite(toleranceMinutes) || toleranceMinutes < 0) {
     throw new TypeError('toleranceMinutes must be a finite number ≥ 0');
   }
-  if (!Array.isArray(allowedAlgorithms) || allowedAlgorithms.some((a) => !(TICKET_ALGORITHMS as readonly string[]).includes(a))) {
+  if (allowedAlgorithms !== TICKET_ALGORITHMS && (!Array.isArray(allowedAlgorithms) || allowedAlgorithms.some((a) => !(TICKET_ALGORITHMS as readonly string[]).includes(a)))) {
     throw new TypeError(`allowedAlgorithms must be an array of ${TICKET_ALGORITHMS.join(', ')}`);
   }
   if (typeof assertion !== 'boolean') throw new TypeError('assertion must be a boolean');
   if (typeof allowWeakKeys !== 'boolean') throw new TypeError('allowWeakKeys must be a boolean');
+  return {
+    keystore,
+    now,
+    toleranceMinutes,
+    // The defaults are shared objects, so a one-shot verifyTicket with default options builds nothing per call.
+    allowed: allowedAlgorithms === TICKET_ALGORITHMS ? ALL_ALGORITHMS : new Set(allowedAlgorithms),
+    assertion,
+    minKeyBits: minKeyBits === undefined ? DEFAULT_MIN_KEY_BITS : checkMinKeyBits(minKeyBits),
+    allowWeakKeys,
+    maxLength: checkMaxLength(options.maxLength, DEFAULT_MAX_TICKET_TEXT_LENGTH),
+  };
+}
+
+function checkMinKeyBits(minKeyBits: MinKeyBits): Required<MinKeyBits> {
   if (minKeyBits === null || typeof minKeyBits !== 'object') throw new TypeError('minKeyBits must be an object { dsa?, rsa?, ec? }');
   for (const [key, value] of Object.entries(minKeyBits)) {
     if (!['dsa', 'rsa', 'ec'].includes(key) || (value !== undefined && (!Number.isInteger(value) || (value as number) < 0))) {
       throw new TypeError('minKeyBits must be { dsa?, rsa?, ec? } with non-negative integers');
     }
   }
-  return {
-    keystore,
-    now,
-    toleranceMinutes,
-    allowed: new Set(allowedAlgorithms),
-    assertion,
-    minKeyBits: { ...DEFAULT_MIN_KEY_BITS, ...Object.fromEntries(Object.entries(minKeyBits).filter(([, v]) => v !== undefined)) },
-    allowWeakKeys,
-  };
+  return { ...DEFAULT_MIN_KEY_BITS, ...Object.fromEntries(Object.entries(minKeyBits).filter(([, v]) => v !== undefined)) };
 }
 
 /**
  * Verifies a ticket (text form or bytes) against a keystore. Returns the verified fields, or throws a `TicketError`
- * whose `code` says why the ticket is refused. Invalid options throw a `TypeError` naming the option.
+ * whose `code` says why the ticket is refused. Invalid options throw a `TypeError` naming the option. For many
+ * tickets with the same options, `createTicketVerifier` checks the options once and can cache verified tickets.
  */
 export function verifyTicket(input: string | Uint8Array, options: VerifyTicketOptions): VerifiedTicket {
   const opts = checkOptions(options);
-  const now = readClock(opts.now);
+  return verifyOnce(input, opts, readClock(opts.now)).ticket;
+}
+
+function verifyOnce(input: string | Uint8Array, opts: CheckedOptions, now: Date): Verified {
   try {
-    return verifyChecked(input, options, opts, now);
+    return verifyChecked(input, opts, now);
   } catch (err) {
     if (err instanceof TicketError) throw err;
     // Never let a library exception escape as the reason for a refusal.
@@ -134,8 +153,137 @@ export function verifyTicket(input: string | Uint8Array, options: VerifyTicketOp
   }
 }
 
-function verifyChecked(input: string | Uint8Array, options: VerifyTicketOptions, opts: CheckedOptions, now: Date): VerifiedTicket {
-  const ticket = decodeTicket(input, options.maxLength === undefined ? {} : { maxLength: options.maxLength });
+/** Options of `createTicketVerifier`: those of `verifyTicket`, plus the verified-ticket cache. */
+export interface TicketVerifierOptions extends VerifyTicketOptions {
+  /**
+   * The verified-ticket cache: `{ maxEntries }` (default 10 000 entries) or `false` for none. On by default; off, and
+   * not allowed, with `assertion: true` (an assertion ticket is accepted once, §2).
+   */
+  cache?: false | VerifiedTicketCacheOptions;
+}
+
+/** Verifies tickets with options checked once (`createTicketVerifier`). */
+export interface TicketVerifier {
+  /** As `verifyTicket(input, options)`: the verified fields (frozen), or a `TicketError`. */
+  verify(input: string | Uint8Array): VerifiedTicket;
+  /** The verified-ticket cache, `undefined` when off. */
+  readonly cache: VerifiedTicketCache | undefined;
+}
+
+/**
+ * A ticket verifier for a batch job or a login module: the options are checked once (a `TypeError` names a bad
+ * one), and with the cache on, a ticket verified before is answered from the cache: no decoding and no signature
+ * check, but the validity window is checked again on every hit, and a change of the keystore's trust
+ * (`addTrusted`, `removeTrusted`) empties the cache before the next lookup. Every ticket it returns is frozen.
+ */
+export function createTicketVerifier(options: TicketVerifierOptions): TicketVerifier {
+  const where = 'createTicketVerifier';
+  let opts: CheckedOptions;
+  try {
+    opts = checkOptions(options, where, ['cache']);
+  } catch (err) {
+    throw new TypeError((err as Error).message.startsWith(`${where}: `) ? (err as Error).message : `${where}: ${(err as Error).message}`);
+  }
+  const cacheOption = options.cache;
+  if (opts.assertion && cacheOption !== undefined && cacheOption !== false) {
+    throw new TypeError(`${where}: option 'cache' cannot be used with assertion: true (an assertion ticket is accepted once)`);
+  }
+  const maxEntries = opts.assertion ? undefined : checkCacheOption(where, cacheOption);
+  if (maxEntries === undefined) {
+    return { verify: (input) => new FrozenTicket(verifyOnce(input, opts, readClock(opts.now))), cache: undefined };
+  }
+  const cache = new VerifiedTicketLru(maxEntries);
+  const tolerance = opts.toleranceMinutes * 60_000;
+  let generation = opts.keystore.generation;
+  return {
+    cache,
+    verify(input: string | Uint8Array): VerifiedTicket {
+      const now = readClock(opts.now);
+      // Oversized or odd input goes straight to the full check (which refuses it) and is never hashed.
+      if ((typeof input !== 'string' && !(input instanceof Uint8Array)) || input.length > opts.maxLength) return verifyOnce(input, opts, now).ticket;
+      if (opts.keystore.generation !== generation) {
+        cache.clear(); // the trust changed: nothing verified under the old trust is served again
+        generation = opts.keystore.generation;
+      }
+      const key = cacheKey(input);
+      const hit = cache.lookup(key, now.getTime());
+      if (hit !== undefined) return hit;
+      const ticket = new FrozenTicket(verifyOnce(input, opts, now));
+      cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance);
+      return ticket;
+    },
+  };
+}
+
+/**
+ * SHA-256 of the whole input, in base64. Text is hashed as its UTF-8; bytes behind a 0xFF byte, which no UTF-8
+ * encoding contains, so a text and a byte array never share a key.
+ */
+function cacheKey(input: string | Uint8Array): string {
+  return typeof input === 'string' ? hash('sha256', input, 'base64') : createHash('sha256').update(BYTES_KEY_PREFIX).update(input).digest('base64');
+}
+const BYTES_KEY_PREFIX = Uint8Array.of(0xff);
+
+/**
+ * A verified ticket as a verifier returns it: deep-frozen (a cached one is shared by every request that presents the
+ * ticket, so no caller may change what the others get) and compact. It keeps one copy of the ticket's bytes, not
+ * the request's buffer (nor Node's pooled one), and rebuilds the InfoUnits from it on first access: a cached entry
+ * then costs about 1.9 KB instead of about 4.5 KB (measured). Its fields are VerifiedTicket's (declaration merging).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface FrozenTicket extends Omit<VerifiedTicket, 'infoUnits'> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class FrozenTicket implements VerifiedTicket {
+  readonly #bytes: Uint8Array;
+  #infoUnits: readonly InfoUnit[] | undefined;
+
+  constructor({ ticket, bytes }: Verified) {
+    const { infoUnits: _units, ...fields } = ticket;
+    Object.assign(this, fields, {
+      createdAt: new ImmutableDate(ticket.createdAt),
+      validUntil: new ImmutableDate(ticket.validUntil),
+      recipient: ticket.recipient === undefined ? undefined : Object.freeze({ ...ticket.recipient }),
+      signer: Object.freeze({ ...ticket.signer }),
+    });
+    this.#bytes = bytes.slice();
+    Object.freeze(this);
+  }
+
+  get infoUnits(): readonly InfoUnit[] {
+    // Private fields are not properties: the instance stays frozen while the units are remembered.
+    return (this.#infoUnits ??= Object.freeze(parseTicketStructure(this.#bytes).infoUnits.map((u) => Object.freeze(u))));
+  }
+
+  toJSON(): VerifiedTicket {
+    return { ...this, infoUnits: this.infoUnits };
+  }
+}
+
+/** A Date whose setters throw: a cached ticket's times are shared by every request that gets it. */
+class ImmutableDate extends Date {
+  constructor(date: Date) {
+    super(date.getTime());
+    Object.freeze(this);
+  }
+}
+for (const name of Object.getOwnPropertyNames(Date.prototype)) {
+  if (name.startsWith('set')) {
+    Object.defineProperty(ImmutableDate.prototype, name, {
+      value(): never {
+        throw new TypeError(`a verified ticket's dates are read-only (Date.prototype.${name})`);
+      },
+    });
+  }
+}
+
+/** The verified fields and the ticket's bytes (which a frozen copy keeps instead of the InfoUnits). */
+interface Verified {
+  readonly ticket: VerifiedTicket;
+  readonly bytes: Uint8Array;
+}
+
+function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Date): Verified {
+  const ticket = decodeTicket(input, { maxLength: opts.maxLength });
   const { fields, cms } = ticket;
   if (fields.sid === undefined || fields.client === undefined || fields.createdAt === undefined || fields.validUntil === undefined) {
     throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket lacks its issuing SID (0x03), client (0x02) or creation time (0x04)');
@@ -193,7 +341,7 @@ function verifyChecked(input: string | Uint8Array, options: VerifyTicketOptions,
   checkValidity(fields.createdAt, fields.validUntil, now, opts.toleranceMinutes);
 
   const entry: TrustedEntry | undefined = authorization.kind === 'trusted' ? authorization.entry : undefined;
-  return {
+  const verified: VerifiedTicket = {
     user,
     portalUser: fields.portalUser?.replace(/^portal:/, ''),
     authScheme: fields.authScheme ?? 'default',
@@ -217,10 +365,11 @@ function verifyChecked(input: string | Uint8Array, options: VerifyTicketOptions,
     },
     infoUnits: ticket.infoUnits,
   };
+  return { ticket: verified, bytes: ticket.bytes };
 }
 
 function checkKey(cert: CertificateInfo, algorithm: TicketAlgorithm, opts: CheckedOptions): void {
-  const family = algorithm.split('-')[0];
+  const family = algorithm.slice(0, algorithm.indexOf('-'));
   const keyFamily = cert.keyType === 'ec' ? 'ecdsa' : cert.keyType;
   if (family !== keyFamily) {
     throw new TicketError('ERR_TICKET_SIGNATURE_INVALID', `the ticket says ${algorithm} but the signer certificate has a ${cert.keyType.toUpperCase()} key`);

@@ -1,15 +1,17 @@
 /**
  * Acceptance (issue "several instances" item 4): PostgreSQL unreachable under a running app. Password logins
  * and PassTicket sign-ons answer 503 `ERR_USER_STORE_UNAVAILABLE` within the configured timeout (never 401, never
- * a count toward REVOKE, the PassTicket not consumed); a logon-ticket check and an assertion ticket, which need no
- * user store, keep working; one `users.unavailable` event is logged; and logins succeed again when the database
- * is back, without a restart. A cuttable TCP proxy in front of the real PostgreSQL stands in for
+ * a count toward REVOKE, the PassTicket not consumed); an assertion ticket, which needs no user store, keeps working;
+ * a logon ticket keeps working for a user EvaluateTicket saw in good standing within `userOutageGraceSeconds`
+ * (default 300 s; issue 8: the ticket's user is checked for revocation on every request), and fails closed with
+ * 503 for a user it has not seen; one `users.unavailable` event is logged; and logins succeed again when the
+ * database is back, without a restart. A cuttable TCP proxy in front of the real PostgreSQL stands in for
  * the outage (the shared server is never stopped).
  */
 import { URL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Keystore } from '../../src/keystore/index.js';
-import { issueAssertionTicket } from '../../src/ticket/index.js';
+import { issueAssertionTicket, issueTicket } from '../../src/ticket/index.js';
 import { assertPostgresReachable, databaseUrl, uniqueSuffix } from '../support/services.js';
 import { CuttableTcpProxy } from '../support/tcp-proxy.js';
 import { basic, call, dropSchema, eventually, PassTicketFixture, portalAndErp, startEveryRouteApp, TEST_HASH_PARAMS, type Answer, type Instance } from './harness.js';
@@ -61,6 +63,8 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
 
   it('cut: password logins answer 503 within the timeout and count nothing; the logon ticket works; back: logins work again', async () => {
     expect((await call(app, '/api', { headers: right })).status).toBe(200);
+    expect((await call(app, '/orders', { headers: { cookie: ticketCookie } })).status).toBe(200); // alice: seen, in good standing
+    const bobsTicket = `MYSAPSSO2=${issueTicket({ keystore: portal, user: 'BOB', portalUser: 'bob' }).text}`;
 
     await proxy.cut();
     expectFailedClosed(await call(app, '/api', { headers: right }));
@@ -69,6 +73,8 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     const orders = await call(app, '/orders', { headers: { cookie: ticketCookie } });
     expect(orders.status).toBe(200);
     expect(orders.body?.user).toMatchObject({ id: 'alice', authMethod: 'logon-ticket' });
+    // A valid ticket of a user not seen since the start cannot be checked for revocation: 503, never accepted unchecked.
+    expectFailedClosed(await call(app, '/orders', { headers: { cookie: bobsTicket } }));
     // An assertion ticket needs no user store (its one-time marker is on the state store).
     const assertion = issueAssertionTicket({ keystore: portal, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100' }).text;
     expect((await call(app, '/assertion', { headers: { MYSAPSSO2: assertion } })).status).toBe(200);

@@ -26,16 +26,21 @@ describe('inspector access', () => {
   });
 
   it('an administrator gets the page; membership and revocation are read from the store at each request', async () => {
-    const { app, users } = await portal();
+    const { app, users, decisions } = await portal();
     const jar = new Jar();
     await logIn(app, jar, 'alice', 'correct horse');
     const ok = await request(app).get('/inspector').set('Cookie', jar.header());
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('<h1>TicketStack inspector</h1>');
     expect(ok.text).toContain('Signed in as <strong>alice</strong>');
-    // Her ticket is still valid, but she is revoked now: refused.
+    // Her ticket is still valid, but she is revoked now: refused. Since issue 8 the ticket itself is refused for a
+    // revoked user (EvaluateTicket checks the store on every request), so she is sent to the login page before the
+    // inspector's own check would answer 403.
     await users.revoke('alice');
-    expect((await request(app).get('/inspector').set('Cookie', jar.header())).status).toBe(403);
+    const refused = await request(app).get('/inspector').set('Cookie', jar.header());
+    expect(refused.status).toBe(302);
+    expect(refused.headers.location).toBe('/login');
+    expect(decisions[0]?.calls.find((c) => c.phase === 'login' && c.error?.reason !== undefined)?.error?.reason).toBe('ERR_USER_REVOKED');
   });
 
   it('without a users store the groups come from the user object; a ticket user has none', async () => {

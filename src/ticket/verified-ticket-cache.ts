@@ -1,0 +1,118 @@
+/**
+ * The verified-ticket cache (issue 8, item 2): a bounded LRU of tickets that passed every check, so that a ticket
+ * seen again skips decoding and the signature check. SAP's login module has the same shortcut: a ticket already in
+ * the security session skips signature verification, but validity is still checked (sap-logon-ticket.md §3.2).
+ *
+ * - Keyed by the SHA-256 of the whole ticket as received (text or bytes, told apart), never by the ticket itself, so
+ *   a memory dump shows no credential and any changed byte is a different key (a forged or tampered variant of a
+ *   cached ticket is never a hit).
+ * - An entry lives no longer than the ticket: on every hit the clock must be inside [creation − tolerance,
+ *   validity end + tolerance], else the entry is dropped and the ticket verified again (which then refuses it).
+ * - Bounded by entries (least recently used goes first). A `Map` keeps insertion order, which is all an LRU needs;
+ *   this is the one small structure written here rather than taken from `lru-cache`, because the expiry rule
+ *   (a clock that may be injected, a keystore generation) belongs to the verifier, not to a TTL.
+ * - Assertion tickets (flags bit 0x01, "do not cache", §2) are never stored: each is accepted once.
+ *
+ * The verifier (`createTicketVerifier`) also drops everything when the keystore's trust changes.
+ *
+ * @module
+ */
+import type { VerifiedTicket } from './verify.js';
+
+/** Default bound: an entry takes about 1.9 KB (measured with DSA tickets), so some 19 MB at most. */
+export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+
+export interface VerifiedTicketCacheOptions {
+  /** At most this many tickets are kept (default 10 000); the least recently used one goes first. */
+  maxEntries?: number;
+}
+
+/** Counters for monitoring (hits skip decoding and the signature check). */
+export interface VerifiedTicketCacheStats {
+  readonly size: number;
+  readonly maxEntries: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+}
+
+interface Entry {
+  readonly ticket: VerifiedTicket;
+  /** Milliseconds: creation − tolerance. */
+  readonly notBefore: number;
+  /** Milliseconds: validity end + tolerance. */
+  readonly notAfter: number;
+}
+
+/** Checks the `cache` option: `false`, or `{ maxEntries? }`. Returns the bound, or `undefined` for off. */
+export function checkCacheOption(where: string, value: unknown): number | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return DEFAULT_CACHE_MAX_ENTRIES;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${where}: option 'cache' must be false or { maxEntries }`);
+  for (const key of Object.keys(value)) if (key !== 'maxEntries') throw new TypeError(`${where}: unknown option 'cache.${key}'`);
+  const { maxEntries = DEFAULT_CACHE_MAX_ENTRIES } = value as VerifiedTicketCacheOptions;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError(`${where}: option 'cache.maxEntries' must be a positive integer`);
+  return maxEntries;
+}
+
+/** What an application sees of a verifier's cache: its counters, and a way to empty it. */
+export interface VerifiedTicketCache {
+  readonly size: number;
+  stats(): VerifiedTicketCacheStats;
+  /** Drops every entry (the verifier also does this by itself when the keystore's trust changes). */
+  clear(): void;
+}
+
+/** The LRU itself (internal: only the ticket verifier looks up and stores). */
+export class VerifiedTicketLru implements VerifiedTicketCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  #hits = 0;
+  #misses = 0;
+  #evictions = 0;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The ticket cached under `key` if the clock (`now`, ms) is inside its window; a stale entry is dropped. */
+  lookup(key: string, now: number): VerifiedTicket | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
+      this.#misses++;
+      return undefined;
+    }
+    this.#entries.delete(key);
+    if (now < entry.notBefore || now > entry.notAfter) {
+      this.#misses++;
+      return undefined;
+    }
+    this.#entries.set(key, entry); // most recently used last
+    this.#hits++;
+    return entry.ticket;
+  }
+
+  /** Stores a verified ticket until `notAfter` (ms), evicting the least recently used beyond the bound. */
+  store(key: string, ticket: VerifiedTicket, notBefore: number, notAfter: number): void {
+    if (ticket.assertion) return; // §2: one-time tickets are never served again
+    this.#entries.delete(key);
+    this.#entries.set(key, { ticket, notBefore, notAfter });
+    if (this.#entries.size > this.#maxEntries) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+      this.#evictions++;
+    }
+  }
+
+  /** Drops every entry (the verifier does this when the keystore's trust changes). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  stats(): VerifiedTicketCacheStats {
+    return { size: this.#entries.size, maxEntries: this.#maxEntries, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
+  }
+}
