@@ -2,17 +2,16 @@
  * The **EvaluateAssertionTicket** login module (SAP `EvaluateAssertionTicketLoginModule`): accepts an
  * authentication assertion ticket from the `MYSAPSSO2` request header (sap-logon-ticket.md §2). A missing
  * header fails (as SAP does). The recipient must be this system (`verifyTicket` with `assertion: true`), and
- * each ticket is accepted once only: `StateStore.claimOnce` keyed by the ticket's SHA-256, for its validity
+ * each ticket is accepted once only: `StateStore.claimOnce` keyed by its `replayId` (the signed content and
+ * signature, whatever the text form or the unsigned CMS parts), for its validity
  * plus tolerance. A state store outage halts the stack with the StateError (503): never accept unchecked.
  *
  * @module
  */
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
 import type { Strategy } from 'passport';
 import type { StateStore } from '../state/state-store.js';
 import { TicketError } from '../ticket/errors.js';
-import { decodeTicketText } from '../ticket/text-form.js';
 import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
 import type { VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys } from '../option-keys.js';
@@ -72,9 +71,11 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
     // §2: one-time use. Keep the marker as long as the ticket could still be accepted.
     const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
-    // Keyed on the ticket's bytes, not its text: SAP's text form writes one ticket many ways (`!`, `+` or a space;
-    // `%2F` or `/`; URL-encoded again), and each way must not be a new "first use".
-    const key = prefix + createHash('sha256').update(decodeTicketText(text, { maxLength })).digest('hex');
+    // Keyed on what makes the ticket this ticket (`replayId`), neither its text nor its bytes: SAP's text form writes
+    // one ticket many ways (`!`, `+` or a space; `%2F` or `/`; URL-encoded again), and a holder can change the CMS
+    // without the key (embed or drop a certificate, add unsigned attributes, flip an ECDSA `s`). None of these is a
+    // new "first use".
+    const key = prefix + ticket.replayId!;
     if (!(await state.claimOnce(key, ttl))) return refuse('ERR_TICKET_REPLAYED');
     return { user };
   }

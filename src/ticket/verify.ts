@@ -12,7 +12,8 @@ import { createHash, hash } from 'node:crypto';
 import { Keystore, sameSystemId, type CertificateInfo, type TrustedEntry } from '../keystore/index.js';
 import { checkOptionKeys } from '../option-keys.js';
 import { DEFAULT_MIN_KEY_BITS, type MinKeyBits } from '../keystore/key-strength.js';
-import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type TicketAlgorithm } from './cms.js';
+import { signatureAlgorithmName, TICKET_ALGORITHMS, verifyCmsSignature, type CmsSignature, type TicketAlgorithm } from './cms.js';
+import { children, readElement, readInteger } from './der.js';
 import { parseTicketStructure, type InfoUnit } from './codec.js';
 import { decodeTicket, type DecodeTicketOptions } from './decode.js';
 import { TicketError } from './errors.js';
@@ -78,6 +79,13 @@ export interface VerifiedTicket {
   readonly codePage: string;
   readonly signer: TicketSigner;
   readonly infoUnits: readonly InfoUnit[];
+  /**
+   * With `assertion: true` only: what makes this ticket this ticket, for a once-only check (§2, §7 item 4). SHA-256
+   * (hex) over the signed bytes, the signed attributes and the signature — of a DSA or ECDSA signature only its `r`,
+   * because an ECDSA `(r, n−s)` verifies too. What a holder can change without the key (the text form, embedded
+   * certificates, unsigned attributes, the other ECDSA `s`) leaves it the same; two genuine tickets never share it.
+   */
+  readonly replayId?: string;
 }
 
 interface CheckedOptions {
@@ -364,8 +372,20 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
       keyBits: signer.keyBits,
     },
     infoUnits: ticket.infoUnits,
+    ...(opts.assertion ? { replayId: replayId(ticket.signedBytes, cms, algorithm) } : {}),
   };
   return { ticket: verified, bytes: ticket.bytes };
+}
+
+/** See `VerifiedTicket.replayId`. */
+function replayId(signedBytes: Uint8Array, cms: CmsSignature, algorithm: TicketAlgorithm): string {
+  const h = createHash('sha256').update(signedBytes);
+  if (cms.signedAttributes !== undefined) h.update(cms.signedAttributes.der);
+  // DSA and ECDSA: Dss-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, strict DER (checked when it verified).
+  const sig = cms.signature;
+  if (algorithm.startsWith('rsa-')) h.update(sig);
+  else h.update(readInteger(sig, children(sig, readElement(sig, 0, sig.length))[0]!, 'signature r'));
+  return h.digest('hex');
 }
 
 function checkKey(cert: CertificateInfo, algorithm: TicketAlgorithm, opts: CheckedOptions): void {
