@@ -28,6 +28,7 @@ import { DEFAULT_MAX_TICKET_TEXT_LENGTH } from '../ticket/text-form.js';
 import { readClock, type Clock } from '../ticket/validity.js';
 import type { VerifiedTicketCacheOptions } from '../ticket/verified-ticket-cache.js';
 import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type TicketVerifier, type VerifiedTicket } from '../ticket/verify.js';
+import { isValidUserId } from '../users/internal.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
 import { checkOptionKeys } from '../option-keys.js';
 import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
@@ -151,12 +152,14 @@ interface UserState {
 function userChecker(users: UserStore, graceMs: number, now: () => number): (id: string) => Promise<UserState> {
   const remembered = new Map<string, UserState>();
   return async (id) => {
+    // An ID no store can hold (blanks around it, control characters, too long) is nobody the store knows. Checked
+    // here rather than by catching the store's TypeError, which a store bug could throw too: that must not pass.
+    if (!isValidUserId(id)) return { known: false, revoked: false, at: now() };
     const key = id.toLowerCase(); // user IDs are case-insensitive in every store
     let record: UserRecord | null;
     try {
       record = await users.findUser(id);
     } catch (err) {
-      if (err instanceof TypeError) return { known: false, revoked: false, at: now() }; // an ID no store can hold
       const last = remembered.get(key);
       if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return last;
       throw err;

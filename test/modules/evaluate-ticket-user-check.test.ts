@@ -144,3 +144,24 @@ describe('a user store that cannot answer', () => {
     expect(() => createEvaluateTicketStrategy({ keystore, users, userOutageGraceSeconds: -1 })).toThrow(/userOutageGraceSeconds/);
   });
 });
+
+describe('a user store that throws a TypeError (a bug, or a driver missing)', () => {
+  it('fails closed: the error halts the stack, the ticket is not taken as an unknown user', async () => {
+    const broken: UserStore = Object.create(users);
+    broken.findUser = () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'query')"));
+    const { a } = server({ users: broken });
+    const res = await request(a).get('/other').set('Cookie', cookie('ALICE'));
+    expect(res.status).toBe(500);
+    expect(res.body.user).toBeUndefined();
+  });
+
+  it('an ID no store can hold is still an unknown user, without asking the store', async () => {
+    const asked: string[] = [];
+    const store: UserStore = Object.create(users);
+    store.findUser = (id) => (asked.push(id), users.findUser(id));
+    const { a } = server({ users: store });
+    const res = await request(a).get('/other').set('Cookie', cookie(' ALICE')); // blanks around it: no store holds that
+    expect(res.status).toBe(200);
+    expect(asked).toEqual([]);
+  });
+});
