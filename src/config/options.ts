@@ -108,7 +108,7 @@ export interface TicketStackConfig {
    * Options of every compiled `loginStack`. `reuseSession` is asked after the policies' own check, which never reuses
    * the session of a user revoked since.
    */
-  stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
+  stackOptions?: Omit<LoginStackOptions, 'passport' | 'name' | 'sessionKey'>;
   /** PassTicket sign-on: a verifier on the shared state and sign-on guard, for the `PassTicket` module. */
   passTickets?: { profiles: PassTicketProfiles | PassTicketProfilesOptions };
   /** The `Digest` module's nonce key: at least 32 bytes, the same on every instance (a secret; default `DIGEST_NONCE_SECRET`). */
@@ -142,7 +142,7 @@ export interface ResolvedConfig {
   readonly signOn: { readonly maxFailures: number; readonly windowMs: number };
   readonly templates: readonly Template[] | undefined;
   readonly moduleFactories: Readonly<Record<string, ModuleRegistration>> | undefined;
-  readonly stackOptions: Omit<LoginStackOptions, 'passport' | 'name' | 'onDecision'>;
+  readonly stackOptions: Omit<LoginStackOptions, 'passport' | 'name' | 'sessionKey' | 'onDecision'>;
   readonly onDecision: ((record: DecisionRecord) => void) | undefined;
   readonly passTicketProfiles: PassTicketProfiles | undefined;
   readonly digestNonceSecret: string | undefined;
@@ -352,7 +352,7 @@ export function resolveConfig(config: TicketStackConfig, env: NodeJS.ProcessEnv 
     throw invalid('moduleFactories', 'must be an object of module name to factory');
   }
   const st = stackOptions === undefined ? {} : section('stackOptions', stackOptions, STACK_OPTION_KEYS);
-  const { onDecision, ...restStackOptions } = st as Omit<LoginStackOptions, 'passport' | 'name'>;
+  const { onDecision, ...restStackOptions } = st as Omit<LoginStackOptions, 'passport' | 'name' | 'sessionKey'>;
   if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('stackOptions.onDecision', 'must be a function');
   if (resolvedSession === false && restStackOptions.session === true) {
     throw invalid('stackOptions.session', 'cannot be true with session: false (there is no express-session to log in to)');

@@ -10,6 +10,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Keystore } from '../keystore/keystore.js';
 import { checkOptionKeys } from '../option-keys.js';
@@ -72,7 +73,7 @@ export interface CreatePoliciesOptions {
   readonly templates?: readonly Template[];
   readonly moduleFactories?: Readonly<Record<string, ModuleRegistration>>;
   /** Options for every compiled `loginStack` (`passport` comes from the dependencies, `name` is the template name). */
-  readonly stackOptions?: Omit<LoginStackOptions, 'passport' | 'name'>;
+  readonly stackOptions?: Omit<LoginStackOptions, 'passport' | 'name' | 'sessionKey'>;
 }
 
 /** `describe()` output: templates with modules, flags and options, secrets masked (for an inspector page). */
@@ -247,7 +248,12 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
     });
     let handler: RequestHandler;
     try {
-      handler = loginStack(entries, { ...stackOptions, name: tname, ...(template.failureRedirect === undefined ? {} : { failureRedirect: template.failureRedirect }) });
+      handler = loginStack(entries, {
+        ...stackOptions,
+        name: tname,
+        sessionKey: sessionKeyOf(deps.keystore, template),
+        ...(template.failureRedirect === undefined ? {} : { failureRedirect: template.failureRedirect }),
+      });
     } catch (err) {
       throw new TypeError(`policy template '${tname}': ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
@@ -402,6 +408,28 @@ function withRevocationCheck(notRevoked: (user: Express.User) => Promise<boolean
   if (own === undefined || own === true) return notRevoked;
   if (typeof own !== 'function') return own; // loginStack names the bad value
   return async (user, req) => (await notRevoked(user)) && (await own(user, req));
+}
+
+/**
+ * What a session remembers a template's stack by: this system (SID and client, so that two applications sharing a
+ * session store and secret never honour each other's logins), the template's name, and a digest of its modules,
+ * flags and options (so that a session logged in under a template that has been changed since, or under another
+ * template of the same name, is not taken for this one). Description and failure redirect are left out: changing
+ * them changes no one's proof.
+ */
+function sessionKeyOf(keystore: Keystore, template: Template): string {
+  const digest = createHash('sha256').update(canonicalJson(template.modules)).digest('base64url').slice(0, 22);
+  return `${keystore.own.sid}/${keystore.own.client}:${template.name}#${digest}`;
+}
+
+/** JSON with object keys sorted, so that equal data gives equal text whatever order its keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Checks a template's shape (keys, name, flags, data-only options); returns its name. */

@@ -123,6 +123,11 @@ export interface LoginStackOptions {
    * session's login ends and the stack runs.
    */
   reuseSession?: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
+  /**
+   * What a session remembers this stack by (default: `name`). Without either, the stack runs on every request:
+   * two unnamed stacks of the same shape over different user stores must never pass for each other.
+   */
+  sessionKey?: string;
 }
 
 /** The parts of a Passport `Authenticator` the adapter uses. */
@@ -141,6 +146,7 @@ const OPTION_KEYS = [
   'requestProperty',
   'timeoutMs',
   'reuseSession',
+  'sessionKey',
 ];
 const ENTRY_KEYS = new Set(['name', 'flag', 'module', 'options', 'commit', 'abort']);
 
@@ -177,8 +183,8 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   checkEntryShapes('loginStack', entries);
   const frozen = entries.map((entry, i) => validateEntry(entry, i, authenticator));
   const initialize = opts.session ? authenticator.initialize() : undefined;
-  // What a session remembers this stack by: its name, else its shape (the same on every instance of the app).
-  const stackId = opts.name ?? frozen.map((e) => `${e.name}:${e.flag}`).join(',');
+  // What a session remembers this stack by (the same on every instance of the app); none: no session reuse.
+  const stackId = opts.sessionKey ?? opts.name;
 
   // The engine's entries are built once: everything that belongs to one request travels in the engine's context.
   const hookContext = (run: RequestRun, call: ModuleCall): StackHookContext => ({
@@ -214,7 +220,7 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     const started = performance.now();
     if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
     const sessionUser = opts.session ? authenticatedSessionUser(req) : undefined;
-    if (sessionUser !== undefined && opts.reuseSession !== false && sessionStacks(req).includes(stackId)) {
+    if (sessionUser !== undefined && stackId !== undefined && opts.reuseSession !== false && sessionStacks(req).includes(stackId)) {
       if (opts.reuseSession === true || (await opts.reuseSession(sessionUser, req))) return undefined;
       await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
     }
@@ -401,6 +407,7 @@ interface ValidOptions {
   requestProperty: string;
   timeoutMs: number;
   reuseSession: boolean | ((user: Express.User, req: Request) => boolean | Promise<boolean>);
+  sessionKey: string | undefined;
 }
 
 function validateOptions(options: LoginStackOptions): ValidOptions {
@@ -411,7 +418,7 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     if (typeof v !== 'boolean') throw new TypeError(`loginStack: option "${key}" must be a boolean`);
     return v;
   };
-  const str = (key: 'name' | 'failureRedirect' | 'requestProperty'): string | undefined => {
+  const str = (key: 'name' | 'failureRedirect' | 'requestProperty' | 'sessionKey'): string | undefined => {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) throw new TypeError(`loginStack: option "${key}" must be a non-empty string`);
     return v;
@@ -446,6 +453,7 @@ function validateOptions(options: LoginStackOptions): ValidOptions {
     requestProperty: requestProperty ?? 'user',
     timeoutMs,
     reuseSession,
+    sessionKey: str('sessionKey'),
   };
 }
 
@@ -466,11 +474,11 @@ function sessionStacks(req: Request): readonly string[] {
 }
 
 /** Remembers in the session that this stack authenticated its user (`fresh`: a new login, forget the others). */
-function markSessionStack(req: Request, stackId: string, fresh: boolean): void {
+function markSessionStack(req: Request, stackId: string | undefined, fresh: boolean): void {
   const session = req.session as SessionMark | undefined;
   if (session === undefined) return;
   const stacks = fresh ? [] : sessionStacks(req).filter((s) => s !== stackId);
-  session.ticketstack = { stacks: [...stacks, stackId] };
+  session.ticketstack = { stacks: stackId === undefined ? stacks : [...stacks, stackId] };
 }
 
 /** Two module users are the same person when both have the same string `id` (or are the same value). */

@@ -54,7 +54,7 @@ describe('loginStack configuration errors', () => {
   });
 
   it('unknown or mistyped options name the option', () => {
-    expect(build([{ name: 'X', flag: 'REQUIRED', module: 'BasicPassword' }], { passport: p, sesion: false })).toThrow(new TypeError('loginStack: unknown option "sesion" (allowed: passport, session, keepSessionInfo, name, failureRedirect, onDecision, requestProperty, timeoutMs, reuseSession)'));
+    expect(build([{ name: 'X', flag: 'REQUIRED', module: 'BasicPassword' }], { passport: p, sesion: false })).toThrow(new TypeError('loginStack: unknown option "sesion" (allowed: passport, session, keepSessionInfo, name, failureRedirect, onDecision, requestProperty, timeoutMs, reuseSession, sessionKey)'));
     expect(build([{ name: 'X', flag: 'REQUIRED', module: 'BasicPassword' }], { passport: p, session: 'no' })).toThrow(/option "session" must be a boolean/);
     expect(build([{ name: 'X', flag: 'REQUIRED', module: 'BasicPassword' }], { passport: p, timeoutMs: -1 })).toThrow(/option "timeoutMs"/);
     expect(build([{ name: 'X', flag: 'REQUIRED', module: 'BasicPassword' }], { passport: p, requestProperty: 'account' })).toThrow(/requestProperty" needs session: false/);

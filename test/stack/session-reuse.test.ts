@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loginStack, type LoginStackOptions } from '../../src/index.js';
 import { errorHandler, freshPassport, scriptedStrategy } from './helpers.js';
 
-function sessionApp(options: Partial<LoginStackOptions> = {}) {
+function sessionApp(options: Partial<LoginStackOptions> = {}, named = true) {
   const calls: string[] = [];
   const decisions: string[] = [];
   const p = freshPassport();
@@ -20,7 +20,12 @@ function sessionApp(options: Partial<LoginStackOptions> = {}) {
   app.use(session({ secret: 'test-only-secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }));
   app.use(p.session());
   const stack = (name: string) =>
-    loginStack([{ name, flag: 'REQUIRED', module: name }], { passport: p, name: `stack-${name}`, onDecision: (r) => decisions.push(`${r.stack}:${r.outcome}`), ...options });
+    loginStack([{ name, flag: 'REQUIRED', module: name }], {
+      passport: p,
+      ...(named ? { name: `stack-${name}` } : {}),
+      onDecision: (r) => decisions.push(`${r.stack ?? 'unnamed'}:${r.outcome}`),
+      ...options,
+    });
   const answer = (req: express.Request, res: express.Response) => void res.json({ user: req.user ?? null, sid: req.sessionID });
   app.get('/a', stack('a'), answer);
   app.get('/b', stack('b'), answer);
@@ -100,6 +105,22 @@ describe('session reuse', () => {
     const res = await agent.get('/a');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ handled: true, name: 'Error', code: 'ERR_USER_STORE_UNAVAILABLE' });
+  });
+
+  it('an unnamed stack is run on every request: two of the same shape must never pass for each other', async () => {
+    const { app, calls } = sessionApp({}, false);
+    const agent = request.agent(app);
+    await agent.get('/a').set('x-a', 'succeed:alice');
+    expect((await agent.get('/a')).status).toBe(401);
+    expect(calls).toEqual(['login:a', 'login:a']);
+  });
+
+  it('sessionKey, not the name, is what the session remembers', async () => {
+    const { app, calls } = sessionApp({ name: 'same-name', sessionKey: 'key-1' });
+    const agent = request.agent(app);
+    await agent.get('/a').set('x-a', 'succeed:alice');
+    expect((await agent.get('/b')).status).toBe(200); // same key: b is taken as already done
+    expect(calls).toEqual(['login:a']);
   });
 
   it('rejects a reuseSession that is neither a boolean nor a function', () => {
