@@ -24,6 +24,7 @@ import { checkOptionKeys } from '../option-keys.js';
 import type { Policies, PolicyDescription } from '../policy/policies.js';
 import type { Template } from '../policy/template.js';
 import type { DecisionCall, DecisionError, DecisionRecord } from '../stack/decision-record.js';
+import { isValidUserId } from '../users/internal.js';
 import type { UserStore } from '../users/user-store.js';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches } from './csrf.js';
 import { escapeHtml, sendPage, sendRefusal } from './html.js';
@@ -201,7 +202,8 @@ async function isAllowed(req: Request, opts: ValidOptions): Promise<boolean> {
   if (opts.authorize) return (await opts.authorize(user, req)) === true;
   if (opts.users) {
     const id = userId(user);
-    if (id === undefined) return false;
+    // An ID no store can hold (a ticket's user over 256 characters, say) is nobody's administrator: a 403, not a 500.
+    if (!isValidUserId(id)) return false;
     const record = await opts.users.findUser(id);
     return record !== null && !record.revoked && record.groups.includes(opts.requiredGroup);
   }

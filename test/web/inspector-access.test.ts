@@ -77,4 +77,18 @@ describe('inspector access', () => {
     expect(res.text).toContain('<code>ERR_USER_STORE_UNAVAILABLE</code>');
     expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
   });
+
+  it('a signed-in user whose ID no store can hold (a long ticket user, say) gets 403, not 500', async () => {
+    const longId = 'x'.repeat(300);
+    const { app } = await portal({
+      policies: {
+        moduleFactories: { LongId: () => ({ name: 'long-id', authenticate(this: { success(u: unknown): void }) { this.success({ id: longId }); } }) },
+        templates: [{ name: 'long_id', modules: [{ module: 'LongId', flag: 'REQUIRED' }] }],
+      },
+      inspector: { template: 'long_id', allowEdit: false },
+    });
+    const res = await request(app).get('/inspector').set('Accept', 'application/json');
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: 'access_denied', code: 'ERR_INSPECTOR_FORBIDDEN' });
+  });
 });
