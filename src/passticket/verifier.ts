@@ -99,7 +99,7 @@ export class PassTicketVerifier {
     const app = profiles.get(input.application);
     if (app === undefined) {
       throw new PassTicketError('ERR_PASSTICKET_UNKNOWN_APPLICATION', `no PassTicket profile for application ${String(input.application)}`, {
-        status: 500,
+        status: 400, // the caller named it, as with the generator: a client's mistake, never a 5xx
       });
     }
     const refuse = (reason: PassTicketRefusal, revoked?: boolean): VerifyPassTicketResult => ({

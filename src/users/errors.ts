@@ -30,9 +30,7 @@ export class UserStoreError<C extends UserStoreErrorCode = UserStoreErrorCode> e
 
 export type SignOnErrorCode =
   /** The user is revoked (by an administrator or after too many failed sign-ons). HTTP 401. */
-  | 'ERR_USER_REVOKED'
-  /** Wrong password or PassTicket, or unknown user (the two are not told apart). HTTP 401. */
-  | 'ERR_CREDENTIALS_INVALID';
+  'ERR_USER_REVOKED';
 
 export class SignOnError<C extends SignOnErrorCode = SignOnErrorCode> extends TicketStackError<C> {
   constructor(code: C, message: string, options: TicketStackErrorOptions = {}) {
