@@ -9,6 +9,7 @@ import { TicketError } from './errors.js';
 import { InfoUnitId } from './info-units.js';
 import { checkMaxLength, decodeTicketText, DEFAULT_MAX_TICKET_TEXT_LENGTH } from './text-form.js';
 import { parseCreateTime, validUntil } from './validity.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 /** The InfoUnits with a meaning, decoded (§1.2). Text values are as in the ticket (ABAP space padding kept). */
 export interface TicketFields {
@@ -114,6 +115,7 @@ export function ticketFields(units: readonly InfoUnit[]): TicketFields {
  * signature, trust or validity check (use `verifyTicket`). Throws only `TicketError` for bad input.
  */
 export function decodeTicket(input: string | Uint8Array, options: DecodeTicketOptions = {}): DecodedTicket {
+  checkOptionKeys('decodeTicket', options, ['maxLength']);
   const maxLength = checkMaxLength(options.maxLength, DEFAULT_MAX_TICKET_TEXT_LENGTH);
   let bytes: Uint8Array;
   if (typeof input === 'string') {

@@ -11,6 +11,7 @@ import { encodeCodePage, ISSUE_CODE_PAGES, type IssueCodePage } from './code-pag
 import { InfoUnitId } from './info-units.js';
 import { encodeTicketText } from './text-form.js';
 import { formatCreateTime, readClock, validUntil, type Clock } from './validity.js';
+import { checkOptionKeys } from '../option-keys.js';
 
 /** AS Java and ABAP default lifetime: 8 hours (§1.3). */
 export const DEFAULT_LOGON_TICKET_LIFETIME_MINUTES = 8 * 60;
@@ -75,13 +76,17 @@ const textOption = (name: string, value: unknown, max: number): string => {
   return value;
 };
 
+const ISSUE_OPTION_KEYS = ['keystore', 'user', 'lifetimeMinutes', 'codePage', 'portalUser', 'authScheme', 'language', 'rfc', 'includeCertificate', 'hash', 'now'];
+
 /** Issues a logon ticket (cookie `MYSAPSSO2`). */
 export function issueTicket(options: IssueTicketOptions): IssuedTicket {
+  checkOptionKeys('issueTicket', options, ISSUE_OPTION_KEYS);
   return issue(options, options.lifetimeMinutes ?? DEFAULT_LOGON_TICKET_LIFETIME_MINUTES, undefined);
 }
 
 /** Issues an authentication assertion ticket for one recipient system (header `MYSAPSSO2`, §2): flags 0x01, 2 minutes. */
 export function issueAssertionTicket(options: IssueAssertionTicketOptions): IssuedTicket {
+  checkOptionKeys('issueAssertionTicket', options, [...ISSUE_OPTION_KEYS, 'recipientSid', 'recipientClient']);
   const recipient = {
     sid: textOption('recipientSid', options.recipientSid, 8),
     client: textOption('recipientClient', options.recipientClient, 3),

@@ -6,6 +6,7 @@ import { PassTicketGenerator } from '../../src/passticket/generator.js';
 import { PassTicketProfiles } from '../../src/passticket/profiles.js';
 import { PassTicketVerifier } from '../../src/passticket/verifier.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
+import { decodeTicket, issueAssertionTicket, issueTicket, verifyTicket } from '../../src/ticket/index.js';
 
 describe('unknown option keys', () => {
   const profiles = new PassTicketProfiles({ applications: [] });
@@ -21,5 +22,16 @@ describe('unknown option keys', () => {
     await expect(Keystore.generate({ sid: 'J2E', client: '000', algorithm: 'rsa' } as never)).rejects.toThrow(/^Keystore\.generate: unknown option "algorithm"/);
     const ks = await Keystore.generate({ sid: 'J2E', client: '000' });
     expect(() => ks.addTrusted(ks.own.certificate, { sid: 'ERP', client: '100', allowWeakKeys: true } as never)).toThrow(/^addTrusted: unknown option "allowWeakKeys"/);
+  });
+
+  it('issueTicket, issueAssertionTicket, decodeTicket and verifyTicket name the key', async () => {
+    const keystore = await Keystore.generate({ sid: 'J2E', client: '000' });
+    expect(() => issueTicket({ keystore, user: 'ALICE', lifetime: 60 } as never)).toThrow(/^issueTicket: unknown option "lifetime"/);
+    expect(() => issueAssertionTicket({ keystore, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100', recipient: 'ERP' } as never)).toThrow(
+      /^issueAssertionTicket: unknown option "recipient"/,
+    );
+    const { text } = issueTicket({ keystore, user: 'ALICE' });
+    expect(() => decodeTicket(text, { maxLen: 10 } as never)).toThrow(/^decodeTicket: unknown option "maxLen"/);
+    expect(() => verifyTicket(text, { keystore, tolerance: 5 } as never)).toThrow(/unknown option "tolerance"/);
   });
 });
