@@ -16,11 +16,21 @@ import { DEFAULT_TOLERANCE_MINUTES, readClock } from '../ticket/validity.js';
 import type { VerifiedTicket } from '../ticket/verify.js';
 import { checkOptionKeys } from '../option-keys.js';
 import { CustomStrategy, TICKET_COOKIE } from './credentials.js';
-import { checkTicketOptions, ticketUser, ticketVerifier, type TicketFailureInfo, type TicketModuleVerifyOptions, type TicketRefusalCode, type TicketUser } from './evaluate-ticket-module.js';
+import {
+  checkTicketOptions,
+  ticketUser,
+  ticketUserCheck,
+  ticketVerifier,
+  type TicketFailureInfo,
+  type TicketModuleVerifyOptions,
+  type TicketRefusalCode,
+  type TicketUser,
+  type TicketUserCheckOptions,
+} from './evaluate-ticket-module.js';
 
 export type AssertionRefusalCode = TicketRefusalCode | 'ERR_TICKET_MISSING' | 'ERR_TICKET_REPLAYED';
 
-export interface EvaluateAssertionTicketStrategyOptions extends TicketModuleVerifyOptions {
+export interface EvaluateAssertionTicketStrategyOptions extends TicketModuleVerifyOptions, TicketUserCheckOptions {
   /** Where one-time markers live (shared by every instance). */
   state: StateStore;
   mapUser?: (name: string, ticket: VerifiedTicket) => string;
@@ -31,7 +41,23 @@ export interface EvaluateAssertionTicketStrategyOptions extends TicketModuleVeri
   onRefusal?: (event: { code: AssertionRefusalCode }) => void;
 }
 
-const KEYS = ['keystore', 'state', 'toleranceMinutes', 'allowedAlgorithms', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'mapUser', 'now', 'keyPrefix', 'name', 'onRefusal'];
+const KEYS = [
+  'keystore',
+  'state',
+  'toleranceMinutes',
+  'allowedAlgorithms',
+  'maxTicketLength',
+  'minKeyBits',
+  'allowWeakKeys',
+  'mapUser',
+  'users',
+  'requireKnownUser',
+  'userOutageGraceSeconds',
+  'now',
+  'keyPrefix',
+  'name',
+  'onRefusal',
+];
 
 /** Creates the EvaluateAssertionTicket login module (a passport-custom strategy). */
 export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertionTicketStrategyOptions): Strategy & { name: string } {
@@ -45,6 +71,7 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
   const prefix = options.keyPrefix ?? 'sap-assertion:';
   if (typeof prefix !== 'string') throw new TypeError(`${where}: option 'keyPrefix' must be a string`);
   const tolerance = options.toleranceMinutes ?? DEFAULT_TOLERANCE_MINUTES;
+  const checkUser = ticketUserCheck(where, options);
   // Never a verified-ticket cache: each assertion ticket is accepted once (§2).
   const { verifier, maxLength } = ticketVerifier(where, { ...options, toleranceMinutes: tolerance }, true, false);
 
@@ -69,6 +96,9 @@ export function createEvaluateAssertionTicketStrategy(options: EvaluateAssertion
     }
     const user = ticketUser(ticket, 'assertion-ticket', options.mapUser);
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
+    // As a logon ticket: a user the store holds as revoked is refused — before the ticket is used up.
+    const userRefusal = checkUser === undefined ? undefined : await checkUser(user.id);
+    if (userRefusal !== undefined) return refuse(userRefusal);
     // §2: one-time use. Keep the marker as long as the ticket could still be accepted.
     const ttl = Math.max(1, ticket.validUntil.getTime() + tolerance * 60_000 - readClock(options.now).getTime());
     // Keyed on what makes the ticket this ticket (`replayId`), neither its text nor its bytes: SAP's text form writes

@@ -173,6 +173,35 @@ function userChecker(users: UserStore, graceMs: number, now: () => number): (id:
   };
 }
 
+/** The user-store options of both ticket modules (`users`, `requireKnownUser`, `userOutageGraceSeconds`). */
+export interface TicketUserCheckOptions {
+  users?: UserStore;
+  requireKnownUser?: boolean;
+  userOutageGraceSeconds?: number;
+  now?: Clock;
+}
+
+/**
+ * Checks the user-store options of a ticket module once, and returns the check to run on each request (or
+ * `undefined` without `users`): it resolves with the refusal code for the user, or `undefined` to accept.
+ */
+export function ticketUserCheck(where: string, options: TicketUserCheckOptions): ((id: string) => Promise<'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN' | undefined>) | undefined {
+  const { users, requireKnownUser = false } = options;
+  if (users !== undefined && (users === null || typeof users !== 'object' || typeof users.findUser !== 'function')) {
+    throw new TypeError(`${where}: option 'users' must be a UserStore`);
+  }
+  if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
+  if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
+  const grace = options.userOutageGraceSeconds ?? DEFAULT_USER_OUTAGE_GRACE_SECONDS;
+  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError(`${where}: option 'userOutageGraceSeconds' must be a number of seconds ≥ 0`);
+  if (users === undefined) return undefined;
+  const check = userChecker(users, grace * 1000, () => readClock(options.now).getTime());
+  return async (id) => {
+    const state = await check(id);
+    return state.revoked ? 'ERR_USER_REVOKED' : !state.known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
+  };
+}
+
 /** The user of a verified ticket: portal user first, else the ticket user (§3), through `mapUser`. */
 export function ticketUser(
   ticket: VerifiedTicket,
@@ -197,15 +226,7 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   }
   const required = ranks.indexOf(options.authScheme ?? 'default');
   if (required < 0) throw new TypeError(`${where}: option 'authScheme' must be one of 'authSchemeRanks'`);
-  const { users, requireKnownUser = false } = options;
-  if (users !== undefined && (users === null || typeof users !== 'object' || typeof users.findUser !== 'function')) {
-    throw new TypeError(`${where}: option 'users' must be a UserStore`);
-  }
-  if (typeof requireKnownUser !== 'boolean') throw new TypeError(`${where}: option 'requireKnownUser' must be a boolean`);
-  if (requireKnownUser && users === undefined) throw new TypeError(`${where}: option 'requireKnownUser' needs option 'users'`);
-  const grace = options.userOutageGraceSeconds ?? DEFAULT_USER_OUTAGE_GRACE_SECONDS;
-  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError(`${where}: option 'userOutageGraceSeconds' must be a number of seconds ≥ 0`);
-  const checkUser = users === undefined ? undefined : userChecker(users, grace * 1000, () => readClock(options.now).getTime());
+  const checkUser = ticketUserCheck(where, options);
   const { verifier } = ticketVerifier(where, options, false, options.cache);
 
   const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
@@ -226,13 +247,9 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
     if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
     const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
-    if (checkUser !== undefined) {
-      // Every request, cache hit or not: a revocation takes effect at once. A store outage: see userChecker.
-      const state = await checkUser(user.id);
-      if (state.revoked) return refuse('ERR_USER_REVOKED');
-      if (!state.known && requireKnownUser) return refuse('ERR_USER_UNKNOWN');
-    }
-    return { user };
+    // Every request, cache hit or not: a revocation takes effect at once. A store outage: see userChecker.
+    const userRefusal = checkUser === undefined ? undefined : await checkUser(user.id);
+    return userRefusal === undefined ? { user } : refuse(userRefusal);
   }
 
   const strategy = new CustomStrategy(function (this: { pass(): void }, req, done) {

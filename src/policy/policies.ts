@@ -149,9 +149,10 @@ const BUILTIN_MODULES: Readonly<Record<string, Registered>> = Object.freeze({
     create: (o, d) => createEvaluateTicketStrategy({ ...(o as object), keystore: d.keystore, users: d.users, ...(d.now ? { now: d.now } : {}) }),
   },
   EvaluateAssertionTicket: {
-    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys'],
+    optionKeys: ['toleranceMinutes', 'allowedAlgorithms', 'keyPrefix', 'maxTicketLength', 'minKeyBits', 'allowWeakKeys', 'requireKnownUser', 'userOutageGraceSeconds'],
     secretOptions: [],
-    create: (o, d) => createEvaluateAssertionTicketStrategy({ ...(o as object), keystore: d.keystore, state: d.state, ...(d.now ? { now: d.now } : {}) }),
+    create: (o, d) =>
+      createEvaluateAssertionTicketStrategy({ ...(o as object), keystore: d.keystore, state: d.state, users: d.users, ...(d.now ? { now: d.now } : {}) }),
   },
   BasicPassword: {
     optionKeys: ['usernameField', 'passwordField', 'realm', 'maxCredentialLength'],
