@@ -1,10 +1,10 @@
 /**
  * Acceptance (issue "several instances" item 4): PostgreSQL unreachable under a running app. Password logins
  * and PassTicket sign-ons answer 503 `ERR_USER_STORE_UNAVAILABLE` within the configured timeout (never 401, never
- * a count toward REVOKE, the PassTicket not consumed); an assertion ticket, which needs no user store, keeps working;
- * a logon ticket keeps working for a user EvaluateTicket saw in good standing within `userOutageGraceSeconds`
- * (default 300 s; issue 8: the ticket's user is checked for revocation on every request), and fails closed with
- * 503 for a user it has not seen; one `users.unavailable` event is logged; and logins succeed again when the
+ * a count toward REVOKE, the PassTicket not consumed); a logon or assertion ticket keeps working for a user the
+ * module saw in good standing within `userOutageGraceSeconds` (default 300 s; the ticket's user is checked for
+ * revocation on every request), and fails closed with 503 for a user it has not seen (the assertion ticket is then
+ * not used up); one `users.unavailable` event is logged; and logins succeed again when the
  * database is back, without a restart. A cuttable TCP proxy in front of the real PostgreSQL stands in for
  * the outage (the shared server is never stopped).
  */
@@ -64,6 +64,8 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
   it('cut: password logins answer 503 within the timeout and count nothing; the logon ticket works; back: logins work again', async () => {
     expect((await call(app, '/api', { headers: right })).status).toBe(200);
     expect((await call(app, '/orders', { headers: { cookie: ticketCookie } })).status).toBe(200); // alice: seen, in good standing
+    const assertionFor = (user: string) => issueAssertionTicket({ keystore: portal, user, recipientSid: 'ERP', recipientClient: '100' }).text;
+    expect((await call(app, '/assertion', { headers: { MYSAPSSO2: assertionFor('ALICE') } })).status).toBe(200); // seen here too
     const bobsTicket = `MYSAPSSO2=${issueTicket({ keystore: portal, user: 'BOB', portalUser: 'bob' }).text}`;
 
     await proxy.cut();
@@ -75,9 +77,10 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     expect(orders.body?.user).toMatchObject({ id: 'alice', authMethod: 'logon-ticket' });
     // A valid ticket of a user not seen since the start cannot be checked for revocation: 503, never accepted unchecked.
     expectFailedClosed(await call(app, '/orders', { headers: { cookie: bobsTicket } }));
-    // An assertion ticket needs no user store (its one-time marker is on the state store).
-    const assertion = issueAssertionTicket({ keystore: portal, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100' }).text;
-    expect((await call(app, '/assertion', { headers: { MYSAPSSO2: assertion } })).status).toBe(200);
+    // Assertion tickets likewise: alice's is accepted from her last answer; bob's fails closed and is not used up.
+    expect((await call(app, '/assertion', { headers: { MYSAPSSO2: assertionFor('ALICE') } })).status).toBe(200);
+    const bobsAssertion = assertionFor('BOB');
+    expectFailedClosed(await call(app, '/assertion', { headers: { MYSAPSSO2: bobsAssertion } }));
     // A PassTicket sign-on looks the user up: 503, and the ticket is not consumed.
     const passTicket = await passTickets.ticketFor('CICSUSR');
     expectFailedClosed(await call(app, '/cics', { headers: basic('CICSUSR', passTicket) }));
@@ -91,6 +94,7 @@ describe.skipIf(database === undefined)('PostgreSQL unreachable under a running 
     expect((await call(app, '/api', { headers: wrong })).status).toBe(401);
     expect(await app.sso.guard.failures('alice')).toBe(1);
     expect((await call(app, '/cics', { headers: basic('CICSUSR', passTicket) })).status).toBe(200);
+    expect((await call(app, '/assertion', { headers: { MYSAPSSO2: bobsAssertion } })).status).toBe(200); // not used up
   });
 
   it('hung (nothing answers): 503 within the timeout instead of hanging; restored: works again', async () => {
