@@ -53,3 +53,29 @@ describe('a leading U+FEFF is part of the name, never dropped as a byte-order ma
     expect(verified.authScheme).toBe(`${BOM}default`);
   });
 });
+
+describe("only ABAP's blank padding is trimmed from the end of the 0x01 / 0x0A user (as Java's String.trim: U+0000–U+0020)", () => {
+  it('the padding of an ABAP user goes; a trailing no-break, ideographic or zero-width no-break space stays', () => {
+    const cases: [string, IssueCodePage, string][] = [
+      ['4501911013', '4103', '4501911013'], // padded to 12 with U+0020 by the issuer
+      ['ADMIN\u00A0', '1100', 'ADMIN\u00A0'],
+      ['ADMIN\u3000', '4103', 'ADMIN\u3000'],
+      ['ADMIN\u2003', '4110', 'ADMIN\u2003'],
+      [`ADMIN${BOM}`, '4102', `ADMIN${BOM}`],
+    ];
+    for (const [user, codePage, expected] of cases) {
+      const issued = issueTicket({ keystore, user, codePage, now: NOW });
+      expect(verifyTicket(issued.text, { keystore, now: NOW }).user, `${JSON.stringify(user)} in ${codePage}`).toBe(expected);
+    }
+  });
+
+  it('in the UTF-8 0x0A user as well', () => {
+    const bytes = signedTicket([
+      { id: 0x02, data: latin1('000') },
+      { id: 0x03, data: latin1('J2E') },
+      { id: 0x04, data: latin1('202503041020') },
+      { id: 0x0a, data: utf8('ADMIN\u3000  ') },
+    ]);
+    expect(verifyTicket(bytes, { keystore, now: NOW }).user).toBe('ADMIN\u3000');
+  });
+});
