@@ -259,12 +259,27 @@ class FrozenTicket implements VerifiedTicket {
 
   get infoUnits(): readonly InfoUnit[] {
     // Private fields are not properties: the instance stays frozen while the units are remembered.
-    return (this.#infoUnits ??= Object.freeze(parseTicketStructure(this.#bytes).infoUnits.map((u) => Object.freeze(u))));
+    return (this.#infoUnits ??= Object.freeze(parseTicketStructure(this.#bytes).infoUnits.map(frozenUnit)));
   }
 
   toJSON(): VerifiedTicket {
     return { ...this, infoUnits: this.infoUnits };
   }
+}
+
+/**
+ * An InfoUnit of a shared verified ticket: frozen, and its `data` a fresh copy on every read, because a typed array
+ * cannot be frozen and a caller writing into the bytes must not change them for the next request with this ticket.
+ */
+function frozenUnit({ id, name, data, value }: InfoUnit): InfoUnit {
+  return Object.freeze({
+    id,
+    name,
+    get data(): Uint8Array {
+      return data.slice();
+    },
+    value,
+  });
 }
 
 /** A Date whose setters throw: a cached ticket's times are shared by every request that gets it. */
