@@ -139,38 +139,10 @@ const REMEMBERED_USERS = 10_000;
 
 /** What the user store last said about a user, for answering through a store outage. */
 interface UserState {
-  known: boolean;
   revoked: boolean;
+  known: boolean;
   /** Milliseconds (the module's clock) of that answer. */
   at: number;
-}
-
-/**
- * The user check of EvaluateTicket: the store's answer on every request, remembered per user, so that a store outage
- * is answered from an answer at most `graceMs` old and with the store's own error otherwise (fail closed).
- */
-function userChecker(users: UserStore, graceMs: number, now: () => number): (id: string) => Promise<UserState> {
-  const remembered = new Map<string, UserState>();
-  return async (id) => {
-    // An ID no store can hold (blanks around it, control characters, too long) is nobody the store knows. Checked
-    // here rather than by catching the store's TypeError, which a store bug could throw too: that must not pass.
-    if (!isValidUserId(id)) return { known: false, revoked: false, at: now() };
-    const key = id.toLowerCase(); // user IDs are case-insensitive in every store
-    let record: UserRecord | null;
-    try {
-      record = await users.findUser(id);
-    } catch (err) {
-      const last = remembered.get(key);
-      if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return last;
-      throw err;
-    }
-    const state = { known: record !== null, revoked: record?.revoked === true, at: now() };
-    if (graceMs > 0) {
-      if (!remembered.has(key) && remembered.size >= REMEMBERED_USERS) remembered.delete(remembered.keys().next().value as string);
-      remembered.set(key, state);
-    }
-    return state;
-  };
 }
 
 /** The user-store options of both ticket modules (`users`, `requireKnownUser`, `userOutageGraceSeconds`). */
@@ -181,11 +153,17 @@ export interface TicketUserCheckOptions {
   now?: Clock;
 }
 
+/** A ticket module's user check: resolves with the refusal code for the ticket's user, or `undefined` to accept. */
+export type TicketUserCheck = (id: string) => Promise<'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN' | undefined>;
+
 /**
  * Checks the user-store options of a ticket module once, and returns the check to run on each request (or
- * `undefined` without `users`): it resolves with the refusal code for the user, or `undefined` to accept.
+ * `undefined` without `users`). The store answers on every request (a revocation takes effect at once); its answer is
+ * remembered per user, so that a store outage is answered from an answer at most `userOutageGraceSeconds` old, and
+ * with the store's own error otherwise (fail closed). It runs on every ticket request: no allocation beyond the
+ * store's own when a user's standing has not changed.
  */
-export function ticketUserCheck(where: string, options: TicketUserCheckOptions): ((id: string) => Promise<'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN' | undefined>) | undefined {
+export function ticketUserCheck(where: string, options: TicketUserCheckOptions): TicketUserCheck | undefined {
   const { users, requireKnownUser = false } = options;
   if (users !== undefined && (users === null || typeof users !== 'object' || typeof users.findUser !== 'function')) {
     throw new TypeError(`${where}: option 'users' must be a UserStore`);
@@ -195,10 +173,39 @@ export function ticketUserCheck(where: string, options: TicketUserCheckOptions):
   const grace = options.userOutageGraceSeconds ?? DEFAULT_USER_OUTAGE_GRACE_SECONDS;
   if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) throw new TypeError(`${where}: option 'userOutageGraceSeconds' must be a number of seconds ≥ 0`);
   if (users === undefined) return undefined;
-  const check = userChecker(users, grace * 1000, () => readClock(options.now).getTime());
+  const graceMs = grace * 1000;
+  const clock = options.now;
+  const now = clock === undefined ? Date.now : () => readClock(clock).getTime();
+  const remembered = new Map<string, UserState>();
+  const verdict = (s: { revoked: boolean; known: boolean }) => (s.revoked ? 'ERR_USER_REVOKED' : !s.known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined);
+
   return async (id) => {
-    const state = await check(id);
-    return state.revoked ? 'ERR_USER_REVOKED' : !state.known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
+    // An ID no store can hold (blanks around it, control characters, too long) is nobody the store knows. Checked
+    // here rather than by catching the store's TypeError, which a store bug could throw too: that must not pass.
+    if (!isValidUserId(id)) return requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
+    let record: UserRecord | null;
+    try {
+      record = await users.findUser(id);
+    } catch (err) {
+      const last = graceMs > 0 ? remembered.get(id.toLowerCase()) : undefined;
+      if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return verdict(last);
+      throw err;
+    }
+    const known = record !== null;
+    const revoked = record?.revoked === true;
+    if (graceMs > 0) {
+      const key = id.toLowerCase(); // user IDs are case-insensitive in every store
+      const last = remembered.get(key);
+      if (last !== undefined) {
+        last.known = known;
+        last.revoked = revoked;
+        last.at = now();
+      } else {
+        if (remembered.size >= REMEMBERED_USERS) remembered.delete(remembered.keys().next().value as string);
+        remembered.set(key, { known, revoked, at: now() });
+      }
+    }
+    return revoked ? 'ERR_USER_REVOKED' : !known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
   };
 }
 
