@@ -22,8 +22,10 @@ interface CodePageInfo {
 }
 
 const buf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+// ignoreBOM: a leading U+FEFF is a character of the field (Java's UTF-8, UTF-16LE and UTF-16BE decoders keep it), so
+// a name signed as "\uFEFFADMIN" is never read as "ADMIN".
 const fatal = (encoding: string) => {
-  const decoder = new TextDecoder(encoding, { fatal: true });
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
   return (bytes: Uint8Array): string => decoder.decode(bytes);
 };
 

@@ -14,7 +14,8 @@ import { InfoUnitId, infoUnitEncoding, infoUnitName } from './info-units.js';
 export const TICKET_VERSION = 0x02;
 const HEADER_LENGTH = 5;
 const MAX_UNIT_LENGTH = 0xffff;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is a character of the signed text (as SAP's Java decoders read it), never dropped.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** One InfoUnit as it appears in the ticket. */
 export interface InfoUnit {

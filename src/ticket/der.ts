@@ -296,8 +296,10 @@ function parseTime(bytes: Uint8Array, tag: number, contentStart: number, end: nu
   const second = digits(yearDigits + 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   if (tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  return new Date(time).getUTCDate() === day ? time : undefined; // 31 April, 29 February of a common year
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999 (a GeneralizedTime may say 0050).
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, ms));
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCDate() === day ? date.getTime() : undefined; // 31 April, 29 February of a common year
 }
 
 /** The decimal number of `count` ASCII digits at `at`, or -1 if any is not a digit. */

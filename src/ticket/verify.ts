@@ -57,7 +57,7 @@ export interface TicketSigner {
 
 /** A ticket that passed every check. */
 export interface VerifiedTicket {
-  /** 0x01 ABAP user with trailing blanks trimmed, else the 0x0A UTF-8 user; `undefined` if the ticket has neither. */
+  /** 0x01 ABAP user, else the 0x0A UTF-8 user, without trailing blanks (ABAP's padding, U+0000–U+0020); `undefined` if neither. */
   readonly user: string | undefined;
   /** 0x20 portal user without its `portal:` prefix. */
   readonly portalUser: string | undefined;
@@ -259,12 +259,27 @@ class FrozenTicket implements VerifiedTicket {
 
   get infoUnits(): readonly InfoUnit[] {
     // Private fields are not properties: the instance stays frozen while the units are remembered.
-    return (this.#infoUnits ??= Object.freeze(parseTicketStructure(this.#bytes).infoUnits.map((u) => Object.freeze(u))));
+    return (this.#infoUnits ??= Object.freeze(parseTicketStructure(this.#bytes).infoUnits.map(frozenUnit)));
   }
 
   toJSON(): VerifiedTicket {
     return { ...this, infoUnits: this.infoUnits };
   }
+}
+
+/**
+ * An InfoUnit of a shared verified ticket: frozen, and its `data` a fresh copy on every read, because a typed array
+ * cannot be frozen and a caller writing into the bytes must not change them for the next request with this ticket.
+ */
+function frozenUnit({ id, name, data, value }: InfoUnit): InfoUnit {
+  return Object.freeze({
+    id,
+    name,
+    get data(): Uint8Array {
+      return data.slice();
+    },
+    value,
+  });
 }
 
 /** A Date whose setters throw: a cached ticket's times are shared by every request that gets it. */
@@ -296,7 +311,7 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
   if (fields.sid === undefined || fields.client === undefined || fields.createdAt === undefined || fields.validUntil === undefined) {
     throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket lacks its issuing SID (0x03), client (0x02) or creation time (0x04)');
   }
-  const user = (fields.user ?? fields.userUtf8)?.trimEnd();
+  const user = trimTrailingBlanks(fields.user ?? fields.userUtf8);
   if (user === undefined && fields.portalUser === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'the ticket names no user (0x01, 0x0A or 0x20)');
   const sid = fields.sid.trim();
   const client = fields.client.trim();
@@ -375,6 +390,18 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
     ...(opts.assertion ? { replayId: replayId(ticket.signedBytes, cms, algorithm) } : {}),
   };
   return { ticket: verified, bytes: ticket.bytes };
+}
+
+/**
+ * The user without ABAP's blank padding (§1.2: SAP trims it when reading), as Java's `String.trim` trims: characters
+ * up to U+0020. Not `trimEnd()`, which also drops U+00A0, U+3000, U+FEFF and other Unicode spaces that belong to the
+ * name the issuer signed ("ADMIN\u3000" is not "ADMIN").
+ */
+function trimTrailingBlanks(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) <= 0x20) end--;
+  return end === name.length ? name : name.slice(0, end);
 }
 
 /** See `VerifiedTicket.replayId`. */

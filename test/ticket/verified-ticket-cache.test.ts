@@ -55,6 +55,15 @@ describe('a cache hit', () => {
     expect(ticket.validUntil.toISOString()).toBe('2026-03-04T11:00:00.000Z');
     expect(ticket.validUntil).toBeInstanceOf(Date);
   });
+
+  it("gives every caller the InfoUnits' bytes as signed: what one caller writes into them, the next hit does not see", () => {
+    const verifier = createTicketVerifier({ keystore: portal, now });
+    const ticket = text('ALICE');
+    const signed = verifier.verify(ticket).infoUnits.map((u) => Buffer.from(u.data).toString('hex'));
+    for (const unit of verifier.verify(ticket).infoUnits) unit.data.fill(0x58); // a typed array cannot be frozen
+    expect(verifier.verify(ticket).infoUnits.map((u) => Buffer.from(u.data).toString('hex'))).toEqual(signed);
+    expect(signatureChecks()).toBe(1); // all three were the one cached ticket
+  });
 });
 
 describe('entries expire with the ticket (frozen clock)', () => {
