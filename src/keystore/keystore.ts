@@ -111,8 +111,11 @@ interface KeystoreJson {
 
 /** SID/client comparison of §3.2: case-insensitive after trimming. */
 export function sameSystemId(a: string, b: string): boolean {
-  return a.trim().toUpperCase() === b.trim().toUpperCase();
+  // ASCII case only: SAP system IDs and clients are A–Z and digits, and Unicode case mapping makes "ſAP" equal "SAP".
+  return asciiUpper(a.trim()) === asciiUpper(b.trim());
 }
+
+const asciiUpper = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 
 function checkId(what: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > 32 || /[\x00-\x1f\x7f]/.test(value)) {
@@ -303,7 +306,8 @@ export class Keystore {
    */
   addTrusted(certificate: string | Uint8Array | CertificateInfo, options: AddTrustedOptions): TrustedEntry {
     checkOptionKeys('addTrusted', options, ['sid', 'client', 'name', 'subjectDn', 'issuerDn', 'allowWeakKey']);
-    const cert = isCertificateInfo(certificate) ? certificate : parseCertificate(certificate);
+    // A CertificateInfo is read again from its DER: its key size, key and fingerprint are never taken as given.
+    const cert = parseCertificate(isCertificateInfo(certificate) ? certificate.der : certificate);
     const weakKeyAllowed = checkKeyStrength(`the certificate "${cert.subjectDn}"`, cert, options.allowWeakKey);
     const sid = checkId('sid', options.sid);
     const client = checkId('client', options.client);

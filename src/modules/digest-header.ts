@@ -126,7 +126,7 @@ export function latin1AsUtf8(value: string): string | undefined {
   return utf8(Buffer.from(value, 'latin1'));
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // a leading U+FEFF is a character
 function utf8(bytes: Uint8Array): string | undefined {
   try {
     return decoder.decode(bytes);

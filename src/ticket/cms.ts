@@ -407,7 +407,9 @@ export function verifyCmsSignature(cms: CmsSignature, signedBytes: Uint8Array, a
   if (cms.signedAttributes !== undefined) {
     const { messageDigest, contentType } = cms.signedAttributes;
     if (messageDigest === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'signed attributes without messageDigest (§7 item 2)');
-    if (contentType !== undefined && contentType !== OID.data) throw new TicketError('ERR_TICKET_MALFORMED', `contentType attribute ${contentType} is not id-data`);
+    // RFC 5652 §5.3: with signed attributes, contentType must be one of them (every real SAP ticket has it).
+    if (contentType === undefined) throw new TicketError('ERR_TICKET_MALFORMED', 'signed attributes without contentType (RFC 5652 §5.3)');
+    if (contentType !== OID.data) throw new TicketError('ERR_TICKET_MALFORMED', `contentType attribute ${contentType} is not id-data`);
     const actual = oneShotHash(hash, signedBytes, 'buffer');
     if (!actual.equals(messageDigest)) {
       throw new TicketError('ERR_TICKET_DIGEST_MISMATCH', `the messageDigest attribute is not the ${hash.toUpperCase()} of the signed ticket bytes`);
