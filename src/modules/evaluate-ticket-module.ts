@@ -33,7 +33,13 @@ import type { UserRecord, UserStore } from '../users/user-store.js';
 import { checkOptionKeys } from '../option-keys.js';
 import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
 
-export type TicketRefusalCode = TicketError['code'] | 'ERR_TICKET_AUTHSCHEME_TOO_LOW' | 'ERR_TICKET_NO_USER' | 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN';
+export type TicketRefusalCode =
+  | TicketError['code']
+  | 'ERR_TICKET_AUTHSCHEME_TOO_LOW'
+  | 'ERR_TICKET_IS_ASSERTION'
+  | 'ERR_TICKET_NO_USER'
+  | 'ERR_USER_REVOKED'
+  | 'ERR_USER_UNKNOWN';
 
 /** The options both ticket modules pass on to `verifyTicket`. */
 export interface TicketModuleVerifyOptions {
@@ -251,6 +257,9 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
       if (err instanceof TicketError) return refuse(err.code);
       throw err;
     }
+    // §2: an assertion ticket (flags 0x01, one use) is not a logon ticket. Taken from the cookie it would log in again
+    // and again for its lifetime, past the once-only check of EvaluateAssertionTicket.
+    if (ticket.assertion) return refuse('ERR_TICKET_IS_ASSERTION');
     if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
     const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
     if (user === undefined) return refuse('ERR_TICKET_NO_USER');
