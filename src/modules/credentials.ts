@@ -99,12 +99,35 @@ export function readCookie(req: Request, name: string): string | undefined {
   }
   const header = req.headers?.cookie;
   if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    return value === '' ? undefined : value;
+  // Each `;`-separated pair, its name and value trimmed as String#trim does, read in place rather than by splitting
+  // the header: this runs on every ticket request, and a Cookie header can hold several large cookies.
+  for (let start = 0; start < header.length; ) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq >= 0 && eq < end) {
+      let nameStart = start;
+      let nameEnd = eq;
+      while (nameStart < nameEnd && isTrimmed(header.charCodeAt(nameStart))) nameStart++;
+      while (nameEnd > nameStart && isTrimmed(header.charCodeAt(nameEnd - 1))) nameEnd--;
+      if (nameEnd - nameStart === name.length && header.startsWith(name, nameStart)) {
+        let valueStart = eq + 1;
+        let valueEnd = end;
+        while (valueStart < valueEnd && isTrimmed(header.charCodeAt(valueStart))) valueStart++;
+        while (valueEnd > valueStart && isTrimmed(header.charCodeAt(valueEnd - 1))) valueEnd--;
+        if (valueEnd - valueStart >= 2 && header.charCodeAt(valueStart) === 0x22 && header.charCodeAt(valueEnd - 1) === 0x22) {
+          valueStart++;
+          valueEnd--;
+        }
+        return valueStart === valueEnd ? undefined : header.slice(valueStart, valueEnd);
+      }
+    }
+    start = end + 1;
   }
   return undefined;
+}
+
+/** The characters String#trim removes: ASCII blanks and line ends, and Unicode white space (rare, checked the slow way). */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && String.fromCharCode(c).trim() === '');
 }

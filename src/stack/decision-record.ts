@@ -97,7 +97,8 @@ export interface DecisionRecordInput {
   route?: string | undefined;
   outcome: DecisionRecord['outcome'];
   status?: number | undefined;
-  startedAt: Date;
+  /** When the stack started: a Date, or milliseconds since the epoch. */
+  startedAt: Date | number;
   durationMs: number;
 }
 
@@ -127,7 +128,7 @@ export function buildDecisionRecord(result: StackResult, input: DecisionRecordIn
   if (!result.ok) record.error = Object.freeze(summarizeError(result.error));
   if (input.status !== undefined) record.status = input.status;
   record.calls = Object.freeze(calls);
-  record.startedAt = input.startedAt.toISOString();
+  record.startedAt = (typeof input.startedAt === 'number' ? new Date(input.startedAt) : input.startedAt).toISOString();
   record.durationMs = round(input.durationMs);
   return Object.freeze(record);
 }

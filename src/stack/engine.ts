@@ -94,13 +94,13 @@ export interface StackResult {
   readonly trace: readonly TraceEntry[];
 }
 
-export interface RunLoginStackOptions {
+export interface RunLoginStackOptions<C = unknown> {
   /**
-   * Called once between a successful login phase and the commit phase with the credited module (the Passport
+   * Called once between a successful login phase and the commit phase with the credited module and the context (the Passport
    * adapter logs the user in here). If it throws, the stack halts: every module is aborted and the result carries
    * that error with `halted: true`.
    */
-  beforeCommit?(creditedModule: string): void | Promise<void>;
+  beforeCommit?(creditedModule: string, context: C): void | Promise<void>;
 }
 
 /**
@@ -138,7 +138,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 export async function runLoginStack<C>(
   entries: readonly StackEntry<C>[],
   context: C,
-  options: RunLoginStackOptions = {},
+  options: RunLoginStackOptions<C> = {},
 ): Promise<StackResult> {
   assertStackEntries(entries);
   return runCheckedStack(entries, context, options);
@@ -146,9 +146,11 @@ export async function runLoginStack<C>(
 
 /**
  * `runLoginStack` for entries already checked by `assertStackEntries` (the Passport adapter checks its stack once,
- * at construction, not on every request). Not exported from the package.
+ * at construction, not on every request). Not exported from the package. It answers at once when every module
+ * answers at once, and with a promise from the first module that answers with one: the same calls in the same order
+ * either way (`test/stack/sync-and-async-answers.test.ts`).
  */
-export async function runCheckedStack<C>(entries: readonly StackEntry<C>[], context: C, options: RunLoginStackOptions): Promise<StackResult> {
+export function runCheckedStack<C>(entries: readonly StackEntry<C>[], context: C, options: RunLoginStackOptions<C>): StackResult | Promise<StackResult> {
   const run: Run<C> = {
     entries,
     context,
@@ -156,32 +158,40 @@ export async function runCheckedStack<C>(entries: readonly StackEntry<C>[], cont
     loginOutcomes: new Array<LoginOutcome>(entries.length).fill('not-run'),
     creditedModule: undefined,
     loginPhaseOk: false,
+    pending: undefined,
+    pendingStarted: 0,
   };
-  const loginPhase = runPhase(run, 'login');
-  const login = loginPhase instanceof Promise ? await loginPhase : loginPhase;
-  if (!login.ok) {
-    await abortAll(run);
-    return failure(run, login, 'login');
-  }
+  const login = runPhase(run, 'login');
+  return login instanceof Promise ? login.then((verdict) => afterLogin(run, verdict, options)) : afterLogin(run, login, options);
+}
+
+function afterLogin<C>(run: Run<C>, login: PhaseVerdict, options: RunLoginStackOptions<C>): StackResult | Promise<StackResult> {
+  if (!login.ok) return abortThen(run, () => failure(run, login, 'login'));
   // A successful login phase always has a credited module: some login returned true (§1 formula R1).
   const credited = run.creditedModule!;
   run.loginPhaseOk = true;
   if (options.beforeCommit) {
+    const halt = (error: unknown) =>
+      abortThen(run, (): StackResult => ({ ok: false, error, failedPhase: 'login', halted: true, creditedModule: credited, trace: run.trace }));
+    let done: void | Promise<void>;
     try {
-      const done = options.beforeCommit(credited);
-      if (isThenable(done)) await done;
+      done = options.beforeCommit(credited, run.context);
     } catch (error) {
-      await abortAll(run);
-      return { ok: false, error, failedPhase: 'login', halted: true, creditedModule: credited, trace: run.trace };
+      return halt(error);
     }
+    if (isThenable(done)) return Promise.resolve(done).then(() => commitPhase(run, credited), halt);
   }
-  // §1 PHASE 2a / §6 item 8: the same loop with commit(), fresh state, from module 0.
-  const commitPhase = runPhase(run, 'commit');
-  const commit = commitPhase instanceof Promise ? await commitPhase : commitPhase;
-  if (!commit.ok) {
-    await abortAll(run);
-    return failure(run, commit, 'commit');
-  }
+  return commitPhase(run, credited);
+}
+
+/** §1 PHASE 2a / §6 item 8: the same loop with commit(), fresh state, from module 0. */
+function commitPhase<C>(run: Run<C>, credited: string): StackResult | Promise<StackResult> {
+  const commit = runPhase(run, 'commit');
+  return commit instanceof Promise ? commit.then((verdict) => afterCommit(run, verdict, credited)) : afterCommit(run, commit, credited);
+}
+
+function afterCommit<C>(run: Run<C>, commit: PhaseVerdict, credited: string): StackResult | Promise<StackResult> {
+  if (!commit.ok) return abortThen(run, () => failure(run, commit, 'commit'));
   return { ok: true, creditedModule: credited, trace: run.trace };
 }
 
@@ -195,6 +205,9 @@ interface Run<C> {
   creditedModule: string | undefined;
   /** `creditedModule` is published to modules only once the login phase succeeded. */
   loginPhaseOk: boolean;
+  /** When {@link invoke} answered {@link PENDING}: the module's promise, and when the call started. */
+  pending: PromiseLike<unknown> | undefined;
+  pendingStarted: number;
 }
 
 function callOf<C>(run: Run<C>, i: number, phase: StackPhase): ModuleCall {
@@ -202,12 +215,15 @@ function callOf<C>(run: Run<C>, i: number, phase: StackPhase): ModuleCall {
   return { name: e.name, index: i, flag: e.flag, phase, loginOutcome: run.loginOutcomes[i]!, creditedModule: run.loginPhaseOk ? run.creditedModule : undefined };
 }
 
+/** {@link invoke}'s answer when the module answered with a promise (left in `run.pending`). */
+const PENDING: unique symbol = Symbol('pending');
+
 /**
  * Calls one module method and records it. Missing commit/abort = the login result (issue 2, item 2). Returns the
- * outcome at once when the module answers synchronously, a promise of it when the module returns a promise: the
- * calls and their order are the same either way, without a promise per call.
+ * outcome at once when the module answers synchronously; when it answers with a promise, returns {@link PENDING}
+ * and leaves the promise in `run.pending` for the caller to await ({@link settle}): no promise of its own per call.
  */
-function invoke<C>(run: Run<C>, i: number, phase: StackPhase): CallOutcome | Promise<CallOutcome> {
+function invoke<C>(run: Run<C>, i: number, phase: StackPhase): CallOutcome | typeof PENDING {
   const e = run.entries[i]!;
   const method = e.module[phase];
   if (method === undefined) {
@@ -219,14 +235,22 @@ function invoke<C>(run: Run<C>, i: number, phase: StackPhase): CallOutcome | Pro
   let answer: unknown;
   try {
     answer = method.call(e.module, run.context, callOf(run, i, phase));
-    if (isThenable(answer)) return settleLater(run, i, phase, started, answer);
   } catch (thrown) {
     return recordThrow(run, i, phase, started, thrown);
+  }
+  if (isThenable(answer)) {
+    run.pending = answer;
+    run.pendingStarted = started;
+    return PENDING;
   }
   return recordAnswer(run, i, phase, started, answer);
 }
 
-async function settleLater<C>(run: Run<C>, i: number, phase: StackPhase, started: number, answer: PromiseLike<unknown>): Promise<CallOutcome> {
+/** Awaits the promise {@link invoke} left in `run.pending` and records its answer like a synchronous one. */
+async function settle<C>(run: Run<C>, i: number, phase: StackPhase): Promise<CallOutcome> {
+  const answer = run.pending!;
+  const started = run.pendingStarted;
+  run.pending = undefined;
   let returned: unknown;
   try {
     returned = await answer;
@@ -283,25 +307,25 @@ interface PhaseState {
 function runPhase<C>(run: Run<C>, phase: 'login' | 'commit'): PhaseVerdict | Promise<PhaseVerdict> {
   const state: PhaseState = { phase, firstRequired: undefined, firstOther: undefined, anySuccess: false };
   for (let i = 0; i < run.entries.length; i++) {
-    const pending = invoke(run, i, phase);
-    if (pending instanceof Promise) return continuePhase(run, state, i, pending);
-    const verdict = applyOutcome(run, state, i, pending);
+    const out = invoke(run, i, phase);
+    if (out === PENDING) return continuePhase(run, state, i);
+    const verdict = applyOutcome(run, state, i, out);
     if (verdict !== undefined) return verdict;
   }
   return endOfPhase(state);
 }
 
-async function continuePhase<C>(run: Run<C>, state: PhaseState, from: number, pending: Promise<CallOutcome>): Promise<PhaseVerdict> {
-  let out = await pending;
+/** The rest of a phase from module `from`, whose answer is pending. */
+async function continuePhase<C>(run: Run<C>, state: PhaseState, from: number): Promise<PhaseVerdict> {
+  let out = await settle(run, from, state.phase);
   for (let i = from; ; ) {
     const verdict = applyOutcome(run, state, i, out);
     if (verdict !== undefined) return verdict;
     if (++i >= run.entries.length) return endOfPhase(state);
     const next = invoke(run, i, state.phase);
-    out = next instanceof Promise ? await next : next;
+    out = next === PENDING ? await settle(run, i, state.phase) : next;
   }
 }
-
 /** One module's outcome under its flag; a verdict when the phase ends here, else `undefined`. */
 function applyOutcome<C>(run: Run<C>, state: PhaseState, i: number, out: CallOutcome): PhaseVerdict | undefined {
   const { entries } = run;
@@ -342,11 +366,21 @@ function endOfPhase(state: PhaseState): PhaseVerdict {
 }
 const PHASE_OK: PhaseVerdict = Object.freeze({ ok: true });
 
-/** §1 PHASE 2b: abort on every module 0..n-1, in order; results and throws are recorded and discarded. */
-async function abortAll<C>(run: Run<C>): Promise<void> {
+/**
+ * §1 PHASE 2b: abort on every module 0..n-1, in order; results and throws are recorded and discarded. Then the
+ * result: at once when every abort answered at once, else once the last one has.
+ */
+function abortThen<C>(run: Run<C>, result: () => StackResult): StackResult | Promise<StackResult> {
   for (let i = 0; i < run.entries.length; i++) {
-    const pending = invoke(run, i, 'abort');
-    if (pending instanceof Promise) await pending;
+    if (invoke(run, i, 'abort') === PENDING) return abortFrom(run, i).then(result);
+  }
+  return result();
+}
+
+async function abortFrom<C>(run: Run<C>, from: number): Promise<void> {
+  await settle(run, from, 'abort');
+  for (let i = from + 1; i < run.entries.length; i++) {
+    if (invoke(run, i, 'abort') === PENDING) await settle(run, i, 'abort');
   }
 }
 

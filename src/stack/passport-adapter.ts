@@ -32,7 +32,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passportSingleton from 'passport';
 import { STATUS_CODES } from 'node:http';
 import { isTicketStackError } from '../errors.js';
-import { buildDecisionRecord, type DecisionRecord } from './decision-record.js';
+import { buildDecisionRecord, type DecisionRecord, type DecisionRecordInput } from './decision-record.js';
 import {
   assertStackEntries,
   runCheckedStack,
@@ -40,6 +40,7 @@ import {
   type LoginOutcome,
   type ModuleCall,
   type StackEntry,
+  type RunLoginStackOptions,
   type StackResult,
 } from './engine.js';
 import { checkOptionKeys } from '../option-keys.js';
@@ -58,6 +59,37 @@ declare global {
       /** Set by ticketstack; `decision` is the last login stack's {@link DecisionRecord}. */
       ticketstack?: TicketStackRequestState;
     }
+  }
+}
+
+/**
+ * `req.ticketstack` after a login stack ran. The decision record is built when it is first read (by `onDecision`, by
+ * the application, by a log): a route that never reads it does not pay for it on every request.
+ */
+class RequestStackState implements TicketStackRequestState {
+  #record: DecisionRecord | undefined;
+  #result: StackResult | undefined;
+  #input: DecisionRecordInput | undefined;
+  // The route as the stack saw it (a router changes `req.baseUrl` and `req.url` as the request moves on).
+  readonly #method: string;
+  readonly #baseUrl: string;
+  readonly #path: string;
+
+  constructor(req: Request, result: StackResult, input: DecisionRecordInput) {
+    this.#result = result;
+    this.#input = input;
+    this.#method = req.method;
+    this.#baseUrl = req.baseUrl;
+    this.#path = req.path;
+  }
+
+  get decision(): DecisionRecord {
+    if (this.#record === undefined) {
+      this.#input!.route = `${this.#method} ${this.#baseUrl}${this.#path}`;
+      this.#record = buildDecisionRecord(this.#result!, this.#input!);
+      this.#result = this.#input = undefined;
+    }
+    return this.#record;
   }
 }
 
@@ -171,6 +203,20 @@ interface RequestRun {
   /** What each module's strategy passed to `success()`. */
   readonly users: Map<string, { user: unknown; info: unknown }>;
   readonly failures: Failure[];
+  /** The credited user was logged in (`beforeCommit`): undone if the commit phase then fails. */
+  loggedIn: boolean;
+  /** `Date.now()` and `performance.now()` when the stack started, for the decision record. */
+  readonly startedAt: number;
+  readonly started: number;
+}
+
+/** What the middleware does once the stack has decided: go on (`undefined`), nothing (it answered), or `next(err)`. */
+type Answer = undefined | typeof RESPONDED | unknown;
+const RESPONDED: unique symbol = Symbol('responded');
+
+function proceed(answer: Answer, next: NextFunction): void {
+  if (answer === undefined) next();
+  else if (answer !== RESPONDED) next(answer);
 }
 
 /**
@@ -207,113 +253,125 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   }));
   assertStackEntries(stack); // checked once here; runCheckedStack does not check again per request
 
+  // One options object for every request: what belongs to a request travels in its RequestRun.
+  const runOptions: RunLoginStackOptions<RequestRun> = { beforeCommit: logIn };
+
   return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
-    handle(req, res).then(
-      (err) => (err === undefined ? next() : err === 'responded' ? undefined : next(err)),
-      (err: unknown) => next(err),
-    );
+    let answer: Answer | Promise<Answer>;
+    try {
+      answer = handle(req, res);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    // Modules that all answer at once (a cached ticket and a synchronous user store) go on in the same tick.
+    if (answer instanceof Promise) answer.then((a) => proceed(a, next), next);
+    else proceed(answer, next);
   };
 
-  /** Resolves to `undefined` (continue), `'responded'`, or an error for `next(err)`. */
-  async function handle(req: Request, res: Response): Promise<unknown> {
-    const startedAt = new Date();
-    const started = performance.now();
+  /** `undefined` (continue), `RESPONDED`, or an error for `next(err)`. */
+  function handle(req: Request, res: Response): Answer | Promise<Answer> {
+    const run: RequestRun = { req, res, users: new Map(), failures: [], loggedIn: false, startedAt: Date.now(), started: performance.now() };
+    return opts.session ? handleWithSession(run) : runStack(run);
+  }
+
+  async function handleWithSession(run: RequestRun): Promise<Answer> {
+    const { req, res } = run;
     if (initialize) await new Promise<void>((resolve) => initialize(req, res, () => resolve()));
-    const sessionUser = opts.session ? authenticatedSessionUser(req) : undefined;
+    const sessionUser = authenticatedSessionUser(req);
     if (sessionUser !== undefined && stackId !== undefined && opts.reuseSession !== false && sessionStacks(req).includes(stackId)) {
       if (opts.reuseSession === true || (await opts.reuseSession(sessionUser, req))) return undefined;
       await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
     }
+    return runStack(run);
+  }
 
-    const run: RequestRun = { req, res, users: new Map(), failures: [] };
-    let loggedIn = false;
+  function runStack(run: RequestRun): Answer | Promise<Answer> {
+    const result = runCheckedStack(stack, run, runOptions);
+    return result instanceof Promise ? result.then((r) => decide(run, r)) : decide(run, result);
+  }
 
-    const result = await runCheckedStack(stack, run, {
-      // Issue 2 item 3: log the credited user in once, before the commit hooks.
-      beforeCommit: (credited) => {
-        const user = run.users.get(credited)!.user;
-        if (!opts.session) {
-          (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
-          loggedIn = true;
-          return;
-        }
-        return (async () => {
-          const current = authenticatedSessionUser(req);
-          if (current !== undefined && sameUser(current, user)) {
-            // The session's own user again (through another stack): no new session, as no privilege changes hands.
-            (req as { user?: unknown }).user = user;
-            markSessionStack(req, stackId, false);
-          } else {
-            await new Promise<void>((resolve, reject) =>
-              req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) =>
-                err ? reject(err) : resolve(),
-              ),
-            );
-            markSessionStack(req, stackId, true);
-          }
-          loggedIn = true;
-        })();
-      },
-    });
-    const { failures } = run;
-
-    const finish = (outcome: DecisionRecord['outcome'], status?: number): DecisionRecord => {
-      const record = buildDecisionRecord(result, {
-        stack: opts.name,
-        route: `${req.method} ${req.baseUrl}${req.path}`,
-        outcome,
-        status,
-        startedAt,
-        durationMs: performance.now() - started,
-      });
-      req.ticketstack = { ...req.ticketstack, decision: record };
-      if (opts.onDecision) {
-        try {
-          opts.onDecision(record);
-        } catch (err) {
-          process.emitWarning(`ticketstack: onDecision threw ${String((err as Error)?.name ?? typeof err)}`, 'TicketStackWarning');
-        }
+  /** Issue 2 item 3: log the credited user in once, before the commit hooks (the engine's `beforeCommit`). */
+  function logIn(credited: string, run: RequestRun): void | Promise<void> {
+    const { req } = run;
+    const user = run.users.get(credited)!.user;
+    if (!opts.session) {
+      if (opts.requestProperty === 'user') (req as { user?: unknown }).user = user;
+      else (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
+      run.loggedIn = true;
+      return;
+    }
+    return (async () => {
+      const current = authenticatedSessionUser(req);
+      if (current !== undefined && sameUser(current, user)) {
+        // The session's own user again (through another stack): no new session, as no privilege changes hands.
+        (req as { user?: unknown }).user = user;
+        markSessionStack(req, stackId, false);
+      } else {
+        await new Promise<void>((resolve, reject) =>
+          req.login(user as Express.User, { session: true, keepSessionInfo: opts.keepSessionInfo }, (err) => (err ? reject(err) : resolve())),
+        );
+        markSessionStack(req, stackId, true);
       }
-      return record;
-    };
+      run.loggedIn = true;
+    })();
+  }
 
+  /** Leaves the decision on the request and gives it to `onDecision`. */
+  function finish(run: RequestRun, result: StackResult, outcome: DecisionRecord['outcome'], status?: number): void {
+    const input: DecisionRecordInput = { stack: opts.name, route: undefined, outcome, status, startedAt: run.startedAt, durationMs: performance.now() - run.started };
+    const state = new RequestStackState(run.req, result, input);
+    run.req.ticketstack = state;
+    if (opts.onDecision) {
+      try {
+        opts.onDecision(state.decision);
+      } catch (err) {
+        process.emitWarning(`ticketstack: onDecision threw ${String((err as Error)?.name ?? typeof err)}`, 'TicketStackWarning');
+      }
+    }
+  }
+
+  function decide(run: RequestRun, result: StackResult): Answer | Promise<Answer> {
     if (result.ok) {
-      finish('success');
+      finish(run, result, 'success');
       return undefined;
     }
-
     // A commit-phase failure after the login: undo it so the request does not continue authenticated.
-    if (loggedIn) {
-      try {
-        await undoLogin(req, opts);
-      } catch (err) {
-        finish('error');
-        return err;
-      }
+    if (run.loggedIn) {
+      return undoLogin(run.req, opts).then(
+        () => refuse(run, result),
+        (err: unknown) => {
+          finish(run, result, 'error');
+          return err;
+        },
+      );
     }
+    return refuse(run, result);
+  }
 
+  function refuse(run: RequestRun, result: StackResult): Answer {
+    const { req, res } = run;
     if (result.halted) {
       if (result.error instanceof StackRedirect) {
-        finish('redirect', result.error.status);
+        finish(run, result, 'redirect', result.error.status);
         res.statusCode = result.error.status;
         res.setHeader('Location', result.error.url);
         res.setHeader('Content-Length', '0');
         res.end();
-        return 'responded';
+        return RESPONDED;
       }
-      finish('error');
+      finish(run, result, 'error');
       return result.error ?? new Error('login stack halted');
     }
-
     if (opts.failureRedirect !== undefined) {
-      finish('failure', 302);
+      finish(run, result, 'failure', 302);
       res.redirect(opts.failureRedirect);
-      return 'responded';
+      return RESPONDED;
     }
-    const { status, challenges } = failureResponse(failures, result);
-    finish('failure', status);
+    const { status, challenges } = failureResponse(run.failures, result);
+    finish(run, result, 'failure', status);
     sendFailure(req, res, status, challenges, result);
-    return 'responded';
+    return RESPONDED;
   }
 
   /** Runs one strategy on a per-request copy and maps its first action to a login result. */
@@ -325,45 +383,18 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   ): Promise<boolean> {
     const proto = typeof e.module === 'string' ? authenticator._strategy?.(e.module) : e.module;
     if (!proto) throw new StackHalt(new Error(`Unknown authentication strategy "${String(e.module)}"`));
-    // PR #789: never attach actions to a shared instance.
-    const strategy = Object.create(proto) as Record<string, unknown> & PassportStrategyLike;
+    // PR #789: never attach actions to a shared instance. The per-request copy holds only its call's state; the
+    // actions are on a prototype between it and the strategy, made once per strategy.
+    const strategy = Object.create(actionsFor(proto)) as ActingStrategy;
     return new Promise<boolean>((resolve, reject) => {
-      // Only a strategy's first action counts; each action checks and sets `settled` itself (no wrapper per action).
-      const call: StrategyCall = { settled: false, timer: undefined, reject, name: e.name, timeoutMs: opts.timeoutMs };
-      strategy.success = (user: unknown, info: unknown): void => {
-        if (!settle(call)) return;
-        if (!user) {
-          reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(e.name)}: success() without a user`, { module: e.name }));
-          return;
-        }
-        users.set(e.name, { user, info });
-        resolve(true);
-      };
-      strategy.pass = (): void => {
-        if (settle(call)) resolve(false);
-      };
-      strategy.fail = (challenge?: unknown, status?: unknown): void => {
-        if (!settle(call)) return;
-        // As passport: a number as first argument is the status.
-        if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
-        const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
-        failures.push({ challenge, status: st });
-        reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(e.name)} failed`, { module: e.name, challenge, status: st ?? 401 }));
-      };
-      strategy.error = (err: unknown): void => {
-        if (settle(call)) reject(new StackHalt(err ?? new Error('strategy error')));
-      };
-      strategy.redirect = (url: unknown, status?: unknown): void => {
-        if (!settle(call)) return;
-        const st = typeof status === 'number' && status >= 300 && status <= 399 ? status : 302;
-        reject(new StackHalt(new StackRedirect(String(url), st)));
-      };
+      const call: StrategyCall = { settled: false, timer: undefined, resolve, reject, name: e.name, timeoutMs: opts.timeoutMs, users, failures };
+      strategy[STRATEGY_CALL] = call;
       if (opts.timeoutMs > 0) {
         call.timer = setTimeout(strategyTimedOut, opts.timeoutMs, call);
         call.timer.unref();
       }
       try {
-        (strategy.authenticate as (req: Request, options: unknown) => unknown).call(strategy, req, e.options === undefined ? {} : { ...e.options });
+        strategy.authenticate(req, e.options === undefined ? {} : { ...e.options });
       } catch (err) {
         if (settle(call)) reject(new StackHalt(err));
       }
@@ -371,13 +402,77 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   }
 }
 
-/** One strategy call's state: whether an action (or the timeout) already answered, and the pending timer. */
+const STRATEGY_CALL = Symbol('ticketstack.strategyCall');
+
+/** One strategy call's state: whether an action (or the timeout) already answered, the pending timer, and where its answer goes. */
 interface StrategyCall {
   settled: boolean;
   timer: NodeJS.Timeout | undefined;
+  readonly resolve: (loggedIn: boolean) => void;
   readonly reject: (reason: unknown) => void;
   readonly name: string;
   readonly timeoutMs: number;
+  /** What each module's strategy passed to `success()`. */
+  readonly users: Map<string, { user: unknown; info: unknown }>;
+  readonly failures: Failure[];
+}
+
+/** A per-request strategy: the strategy's own prototype chain, the actions, and this request's call. */
+interface ActingStrategy {
+  [STRATEGY_CALL]: StrategyCall;
+  authenticate(req: Request, options: unknown): unknown;
+}
+
+/**
+ * Passport's strategy actions, as methods: each maps its call's first answer to a login result (see the table at the
+ * top). Only a strategy's first action counts; each action checks and sets `settled` itself.
+ */
+const STRATEGY_ACTIONS = {
+  success(this: ActingStrategy, user: unknown, info: unknown): void {
+    const call = this[STRATEGY_CALL];
+    if (!settle(call)) return;
+    if (!user) {
+      call.reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(call.name)}: success() without a user`, { module: call.name }));
+      return;
+    }
+    call.users.set(call.name, { user, info });
+    call.resolve(true);
+  },
+  pass(this: ActingStrategy): void {
+    const call = this[STRATEGY_CALL];
+    if (settle(call)) call.resolve(false);
+  },
+  fail(this: ActingStrategy, challenge?: unknown, status?: unknown): void {
+    const call = this[STRATEGY_CALL];
+    if (!settle(call)) return;
+    // As passport: a number as first argument is the status.
+    if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
+    const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
+    call.failures.push({ challenge, status: st });
+    call.reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(call.name)} failed`, { module: call.name, challenge, status: st ?? 401 }));
+  },
+  error(this: ActingStrategy, err: unknown): void {
+    const call = this[STRATEGY_CALL];
+    if (settle(call)) call.reject(new StackHalt(err ?? new Error('strategy error')));
+  },
+  redirect(this: ActingStrategy, url: unknown, status?: unknown): void {
+    const call = this[STRATEGY_CALL];
+    if (!settle(call)) return;
+    const st = typeof status === 'number' && status >= 300 && status <= 399 ? status : 302;
+    call.reject(new StackHalt(new StackRedirect(String(url), st)));
+  },
+};
+
+/** The actions' prototype for each strategy, made on first use (a strategy registered again by name gets its own). */
+const actionPrototypes = new WeakMap<object, object>();
+
+function actionsFor(strategy: object): object {
+  let actions = actionPrototypes.get(strategy);
+  if (actions === undefined) {
+    actions = Object.assign(Object.create(strategy) as object, STRATEGY_ACTIONS);
+    actionPrototypes.set(strategy, actions);
+  }
+  return actions;
 }
 
 /** True for the first answer of a strategy call (and stops its timer); false for any later one, which is ignored. */
