@@ -31,7 +31,7 @@ import { createTicketVerifier, DEFAULT_MIN_KEY_BITS, type MinKeyBits, type Ticke
 import { isValidUserId } from '../users/internal.js';
 import type { UserRecord, UserStore } from '../users/user-store.js';
 import { checkOptionKeys } from '../option-keys.js';
-import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE } from './credentials.js';
+import { checkLimitOption, CustomStrategy, readCookie, TICKET_COOKIE, type Done } from './credentials.js';
 
 export type TicketRefusalCode =
   | TicketError['code']
@@ -185,18 +185,8 @@ export function ticketUserCheck(where: string, options: TicketUserCheckOptions):
   const remembered = new Map<string, UserState>();
   const verdict = (s: { revoked: boolean; known: boolean }) => (s.revoked ? 'ERR_USER_REVOKED' : !s.known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined);
 
-  return async (id) => {
-    // An ID no store can hold (blanks around it, control characters, too long) is nobody the store knows. Checked
-    // here rather than by catching the store's TypeError, which a store bug could throw too: that must not pass.
-    if (!isValidUserId(id)) return requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
-    let record: UserRecord | null;
-    try {
-      record = await users.findUser(id);
-    } catch (err) {
-      const last = graceMs > 0 ? remembered.get(id.toLowerCase()) : undefined;
-      if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return verdict(last);
-      throw err;
-    }
+  /** The store's answer: remembered for an outage, then the verdict. */
+  const answered = (id: string, record: UserRecord | null): 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN' | undefined => {
     const known = record !== null;
     const revoked = record?.revoked === true;
     if (graceMs > 0) {
@@ -212,6 +202,28 @@ export function ticketUserCheck(where: string, options: TicketUserCheckOptions):
       }
     }
     return revoked ? 'ERR_USER_REVOKED' : !known && requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined;
+  };
+  /** No answer: a remembered one if the store is out and it is recent enough, else the store's error. */
+  const unanswered = (id: string, err: unknown): 'ERR_USER_REVOKED' | 'ERR_USER_UNKNOWN' | undefined => {
+    const last = graceMs > 0 ? remembered.get(id.toLowerCase()) : undefined;
+    if (isTicketStackError(err) && err.code === 'ERR_USER_STORE_UNAVAILABLE' && last !== undefined && now() - last.at <= graceMs) return verdict(last);
+    throw err;
+  };
+
+  return (id) => {
+    // An ID no store can hold (blanks around it, control characters, too long) is nobody the store knows. Checked
+    // here rather than by catching the store's TypeError, which a store bug could throw too: that must not pass.
+    if (!isValidUserId(id)) return Promise.resolve(requireKnownUser ? 'ERR_USER_UNKNOWN' : undefined);
+    let found: Promise<UserRecord | null>;
+    try {
+      found = users.findUser(id);
+    } catch (err) {
+      found = Promise.reject(err as Error); // a store that throws instead of rejecting: the same as a rejection
+    }
+    return Promise.resolve(found).then(
+      (record) => answered(id, record),
+      (err: unknown) => unanswered(id, err),
+    );
   };
 }
 
@@ -242,34 +254,44 @@ export function createEvaluateTicketStrategy(options: EvaluateTicketStrategyOpti
   const checkUser = ticketUserCheck(where, options);
   const { verifier } = ticketVerifier(where, options, false, options.cache);
 
-  const refuse = (code: TicketRefusalCode): { user: false; info: TicketFailureInfo } => {
+  const refuse = (done: Done, code: TicketRefusalCode): void => {
     options.onRefusal?.({ code });
-    return { user: false, info: { code, message: 'The logon ticket is not accepted' } };
+    const info: TicketFailureInfo = { code, message: 'The logon ticket is not accepted' };
+    done(null, false, info);
   };
 
-  async function verify(req: Request): Promise<{ user: TicketUser | false | undefined; info?: TicketFailureInfo }> {
+  // Synchronous up to the user store: a cached ticket costs one cookie read, one hash and one lookup (issue 8).
+  const strategy = new CustomStrategy(function (this: { pass(): void }, req: Request, done: Done) {
     const text = readCookie(req, TICKET_COOKIE);
-    if (text === undefined) return { user: undefined };
+    if (text === undefined) return this.pass();
     let ticket: VerifiedTicket;
     try {
       ticket = verifier.verify(text);
     } catch (err) {
-      if (err instanceof TicketError) return refuse(err.code);
-      throw err;
+      return err instanceof TicketError ? refuse(done, err.code) : done(err);
     }
     // §2: an assertion ticket (flags 0x01, one use) is not a logon ticket. Taken from the cookie it would log in again
     // and again for its lifetime, past the once-only check of EvaluateAssertionTicket.
-    if (ticket.assertion) return refuse('ERR_TICKET_IS_ASSERTION');
-    if (ranks.indexOf(ticket.authScheme) < required) return refuse('ERR_TICKET_AUTHSCHEME_TOO_LOW');
-    const user = ticketUser(ticket, 'logon-ticket', options.mapUser);
-    if (user === undefined) return refuse('ERR_TICKET_NO_USER');
-    // Every request, cache hit or not: a revocation takes effect at once. A store outage: see userChecker.
-    const userRefusal = checkUser === undefined ? undefined : await checkUser(user.id);
-    return userRefusal === undefined ? { user } : refuse(userRefusal);
-  }
-
-  const strategy = new CustomStrategy(function (this: { pass(): void }, req, done) {
-    verify(req).then(({ user, info }) => (user === undefined ? this.pass() : done(null, user, info)), done);
+    if (ticket.assertion) return refuse(done, 'ERR_TICKET_IS_ASSERTION');
+    if (ranks.indexOf(ticket.authScheme) < required) return refuse(done, 'ERR_TICKET_AUTHSCHEME_TOO_LOW');
+    let user: TicketUser | undefined;
+    try {
+      user = ticketUser(ticket, 'logon-ticket', options.mapUser);
+    } catch (err) {
+      return done(err); // mapUser threw: the application's error, not a refusal
+    }
+    if (user === undefined) return refuse(done, 'ERR_TICKET_NO_USER');
+    if (checkUser === undefined) return done(null, user);
+    // Every request, cache hit or not: a revocation takes effect at once. A store outage: see ticketUserCheck.
+    const accepted = user;
+    checkUser(user.id).then((refusal) => {
+      try {
+        if (refusal === undefined) done(null, accepted);
+        else refuse(done, refusal);
+      } catch (err) {
+        done(err); // onRefusal threw
+      }
+    }, done);
   });
   strategy.name = options.name ?? 'sap-evaluate-ticket';
   return strategy;

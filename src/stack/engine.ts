@@ -246,7 +246,7 @@ function invoke<C>(run: Run<C>, i: number, phase: StackPhase): CallOutcome | typ
   return recordAnswer(run, i, phase, started, answer);
 }
 
-/** Awaits the promise {@link invoke} left in `run.pending` and records its answer like a synchronous one. */
+/** Awaits the answer {@link invoke} left in `run.pending` and records it like a synchronous one (for the abort loop). */
 async function settle<C>(run: Run<C>, i: number, phase: StackPhase): Promise<CallOutcome> {
   const answer = run.pending!;
   const started = run.pendingStarted;
@@ -315,17 +315,33 @@ function runPhase<C>(run: Run<C>, phase: 'login' | 'commit'): PhaseVerdict | Pro
   return endOfPhase(state);
 }
 
-/** The rest of a phase from module `from`, whose answer is pending. */
+/**
+ * The rest of a phase from module `from`, whose answer is pending: it awaits each pending answer itself (one async
+ * frame for the rest of the phase, however many modules answer later) and goes on synchronously in between.
+ */
 async function continuePhase<C>(run: Run<C>, state: PhaseState, from: number): Promise<PhaseVerdict> {
-  let out = await settle(run, from, state.phase);
   for (let i = from; ; ) {
-    const verdict = applyOutcome(run, state, i, out);
-    if (verdict !== undefined) return verdict;
-    if (++i >= run.entries.length) return endOfPhase(state);
-    const next = invoke(run, i, state.phase);
-    out = next === PENDING ? await settle(run, i, state.phase) : next;
+    const answer = run.pending!;
+    const started = run.pendingStarted;
+    run.pending = undefined;
+    let out: CallOutcome;
+    try {
+      const returned = await answer;
+      out = recordAnswer(run, i, state.phase, started, returned);
+    } catch (thrown) {
+      out = recordThrow(run, i, state.phase, started, thrown); // recordAnswer does not throw: this is the module's
+    }
+    for (;;) {
+      const verdict = applyOutcome(run, state, i, out);
+      if (verdict !== undefined) return verdict;
+      if (++i >= run.entries.length) return endOfPhase(state);
+      const next = invoke(run, i, state.phase);
+      if (next === PENDING) break;
+      out = next;
+    }
   }
 }
+
 /** One module's outcome under its flag; a verdict when the phase ends here, else `undefined`. */
 function applyOutcome<C>(run: Run<C>, state: PhaseState, i: number, out: CallOutcome): PhaseVerdict | undefined {
   const { entries } = run;

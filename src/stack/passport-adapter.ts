@@ -196,12 +196,18 @@ interface Failure {
   status: number | undefined;
 }
 
+/** What a module's strategy passed to `success()`. */
+interface ModuleSuccess {
+  readonly user: unknown;
+  readonly info: unknown;
+}
+
 /** One request's state, passed by the engine to every module call (the engine's context). */
 interface RequestRun {
   readonly req: Request;
   readonly res: Response;
-  /** What each module's strategy passed to `success()`. */
-  readonly users: Map<string, { user: unknown; info: unknown }>;
+  /** What each module's strategy passed to `success()`, by the module's position in the stack. */
+  readonly users: (ModuleSuccess | undefined)[];
   readonly failures: Failure[];
   /** The credited user was logged in (`beforeCommit`): undone if the commit phase then fails. */
   loggedIn: boolean;
@@ -233,47 +239,49 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   const stackId = opts.sessionKey ?? opts.name;
 
   // The engine's entries are built once: everything that belongs to one request travels in the engine's context.
+  const indexOf = new Map(frozen.map((e, i) => [e.name, i]));
   const hookContext = (run: RequestRun, call: ModuleCall): StackHookContext => ({
     req: run.req,
     res: run.res,
-    user: call.creditedModule === undefined ? undefined : (run.users.get(call.creditedModule)?.user as Express.User),
+    user: call.creditedModule === undefined ? undefined : (run.users[indexOf.get(call.creditedModule)!]?.user as Express.User),
     loginOutcome: call.loginOutcome,
-    moduleUser: run.users.get(call.name)?.user,
-    moduleInfo: run.users.get(call.name)?.info,
+    moduleUser: run.users[call.index]?.user,
+    moduleInfo: run.users[call.index]?.info,
     call,
   });
   const stack: StackEntry<RequestRun>[] = frozen.map((e) => ({
     name: e.name,
     flag: e.flag,
     module: {
-      login: (run: RequestRun) => authenticateOnce(e, run.req, run.users, run.failures),
+      login: (run: RequestRun, call: ModuleCall) => authenticateOnce(e, call.index, run),
       ...(e.commit ? { commit: (run: RequestRun, call: ModuleCall) => e.commit!(hookContext(run, call)) } : {}),
       ...(e.abort ? { abort: (run: RequestRun, call: ModuleCall) => e.abort!(hookContext(run, call)) } : {}),
     },
   }));
   assertStackEntries(stack); // checked once here; runCheckedStack does not check again per request
 
+  // A strategy that calls no action within timeoutMs halts the stack (one timer for the stack, not one per call).
+  const deadlines = opts.timeoutMs > 0 ? new StrategyDeadlines(opts.timeoutMs) : undefined;
   // One options object for every request: what belongs to a request travels in its RequestRun.
   const runOptions: RunLoginStackOptions<RequestRun> = { beforeCommit: logIn };
 
   return function ticketstackLoginStack(req: Request, res: Response, next: NextFunction): void {
-    let answer: Answer | Promise<Answer>;
+    const run: RequestRun = { req, res, users: new Array<ModuleSuccess | undefined>(stack.length), failures: [], loggedIn: false, startedAt: Date.now(), started: performance.now() };
+    if (opts.session) {
+      handleWithSession(run).then((answer) => proceed(answer, next), next);
+      return;
+    }
+    let result: StackResult | Promise<StackResult>;
     try {
-      answer = handle(req, res);
+      result = runCheckedStack(stack, run, runOptions);
     } catch (err) {
       next(err);
       return;
     }
     // Modules that all answer at once (a cached ticket and a synchronous user store) go on in the same tick.
-    if (answer instanceof Promise) answer.then((a) => proceed(a, next), next);
-    else proceed(answer, next);
+    if (result instanceof Promise) result.then((r) => conclude(run, r, next), next);
+    else conclude(run, result, next);
   };
-
-  /** `undefined` (continue), `RESPONDED`, or an error for `next(err)`. */
-  function handle(req: Request, res: Response): Answer | Promise<Answer> {
-    const run: RequestRun = { req, res, users: new Map(), failures: [], loggedIn: false, startedAt: Date.now(), started: performance.now() };
-    return opts.session ? handleWithSession(run) : runStack(run);
-  }
 
   async function handleWithSession(run: RequestRun): Promise<Answer> {
     const { req, res } = run;
@@ -283,18 +291,26 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
       if (opts.reuseSession === true || (await opts.reuseSession(sessionUser, req))) return undefined;
       await undoLogin(req, opts); // no longer acceptable (e.g. revoked): the session's login ends, the stack decides
     }
-    return runStack(run);
+    return decide(run, await runCheckedStack(stack, run, runOptions));
   }
 
-  function runStack(run: RequestRun): Answer | Promise<Answer> {
-    const result = runCheckedStack(stack, run, runOptions);
-    return result instanceof Promise ? result.then((r) => decide(run, r)) : decide(run, result);
+  /** Answers the request from the stack's result: go on, respond, or `next(err)`. */
+  function conclude(run: RequestRun, result: StackResult, next: NextFunction): void {
+    let answer: Answer | Promise<Answer>;
+    try {
+      answer = decide(run, result);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (answer instanceof Promise) answer.then((a) => proceed(a, next), next);
+    else proceed(answer, next);
   }
 
   /** Issue 2 item 3: log the credited user in once, before the commit hooks (the engine's `beforeCommit`). */
   function logIn(credited: string, run: RequestRun): void | Promise<void> {
     const { req } = run;
-    const user = run.users.get(credited)!.user;
+    const user = run.users[indexOf.get(credited)!]!.user;
     if (!opts.session) {
       if (opts.requestProperty === 'user') (req as { user?: unknown }).user = user;
       else (req as unknown as Record<string, unknown>)[opts.requestProperty] = user;
@@ -377,9 +393,8 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
   /** Runs one strategy on a per-request copy and maps its first action to a login result. */
   function authenticateOnce(
     e: ValidEntry,
-    req: Request,
-    users: Map<string, { user: unknown; info: unknown }>,
-    failures: Failure[],
+    index: number,
+    run: RequestRun,
   ): Promise<boolean> {
     const proto = typeof e.module === 'string' ? authenticator._strategy?.(e.module) : e.module;
     if (!proto) throw new StackHalt(new Error(`Unknown authentication strategy "${String(e.module)}"`));
@@ -387,14 +402,11 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     // actions are on a prototype between it and the strategy, made once per strategy.
     const strategy = Object.create(actionsFor(proto)) as ActingStrategy;
     return new Promise<boolean>((resolve, reject) => {
-      const call: StrategyCall = { settled: false, timer: undefined, resolve, reject, name: e.name, timeoutMs: opts.timeoutMs, users, failures };
+      const call: StrategyCall = { settled: false, deadlines, deadline: 0, resolve, reject, name: e.name, index, timeoutMs: opts.timeoutMs, run };
       strategy[STRATEGY_CALL] = call;
-      if (opts.timeoutMs > 0) {
-        call.timer = setTimeout(strategyTimedOut, opts.timeoutMs, call);
-        call.timer.unref();
-      }
+      deadlines?.add(call);
       try {
-        strategy.authenticate(req, e.options === undefined ? {} : { ...e.options });
+        strategy.authenticate(run.req, e.options === undefined ? {} : { ...e.options });
       } catch (err) {
         if (settle(call)) reject(new StackHalt(err));
       }
@@ -404,17 +416,60 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
 
 const STRATEGY_CALL = Symbol('ticketstack.strategyCall');
 
-/** One strategy call's state: whether an action (or the timeout) already answered, the pending timer, and where its answer goes. */
+/** One strategy call's state: whether an action (or the timeout) already answered, its deadline, and where its answer goes. */
 interface StrategyCall {
   settled: boolean;
-  timer: NodeJS.Timeout | undefined;
+  /** The stack's deadlines, which this call waits in until it is settled (none when the timeout is off). */
+  readonly deadlines: StrategyDeadlines | undefined;
+  /** `performance.now()` by which an action must have answered. */
+  deadline: number;
   readonly resolve: (loggedIn: boolean) => void;
   readonly reject: (reason: unknown) => void;
   readonly name: string;
+  /** The entry's position in the stack. */
+  readonly index: number;
   readonly timeoutMs: number;
-  /** What each module's strategy passed to `success()`. */
-  readonly users: Map<string, { user: unknown; info: unknown }>;
-  readonly failures: Failure[];
+  /** The request's state: what each module's strategy passed to `success()`, and the failures. */
+  readonly run: RequestRun;
+}
+
+/**
+ * The strategy timeout of one stack, without a timer per call: unsettled calls wait in the order they started, and
+ * as every call of a stack has the same timeout, the oldest always expires first. One unref'd timer stands for the
+ * oldest; it is re-armed for the next one when it fires, so under load it fires about once per `timeoutMs`.
+ */
+class StrategyDeadlines {
+  readonly #waiting = new Set<StrategyCall>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly timeoutMs: number) {}
+
+  add(call: StrategyCall): void {
+    call.deadline = performance.now() + this.timeoutMs;
+    this.#waiting.add(call);
+    if (this.#timer === undefined) this.#arm(this.timeoutMs);
+  }
+
+  remove(call: StrategyCall): void {
+    this.#waiting.delete(call);
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#expire(), ms);
+    this.#timer.unref();
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const call of this.#waiting) {
+      if (call.deadline > now) {
+        this.#arm(Math.max(1, Math.ceil(call.deadline - now)));
+        return;
+      }
+      strategyTimedOut(call); // settles the call, which leaves the queue
+    }
+  }
 }
 
 /** A per-request strategy: the strategy's own prototype chain, the actions, and this request's call. */
@@ -435,7 +490,7 @@ const STRATEGY_ACTIONS = {
       call.reject(new StackError('ERR_MODULE_INVALID_RESULT', `login module ${JSON.stringify(call.name)}: success() without a user`, { module: call.name }));
       return;
     }
-    call.users.set(call.name, { user, info });
+    call.run.users[call.index] = { user, info };
     call.resolve(true);
   },
   pass(this: ActingStrategy): void {
@@ -448,7 +503,7 @@ const STRATEGY_ACTIONS = {
     // As passport: a number as first argument is the status.
     if (typeof challenge === 'number') [challenge, status] = [undefined, challenge];
     const st = typeof status === 'number' && status >= 400 && status <= 599 ? status : undefined;
-    call.failures.push({ challenge, status: st });
+    call.run.failures.push({ challenge, status: st });
     call.reject(new StackError('ERR_LOGIN_FAILED', `login module ${JSON.stringify(call.name)} failed`, { module: call.name, challenge, status: st ?? 401 }));
   },
   error(this: ActingStrategy, err: unknown): void {
@@ -475,11 +530,11 @@ function actionsFor(strategy: object): object {
   return actions;
 }
 
-/** True for the first answer of a strategy call (and stops its timer); false for any later one, which is ignored. */
+/** True for the first answer of a strategy call (which leaves the deadlines); false for any later one, which is ignored. */
 function settle(call: StrategyCall): boolean {
   if (call.settled) return false;
   call.settled = true;
-  if (call.timer !== undefined) clearTimeout(call.timer);
+  call.deadlines?.remove(call);
   return true;
 }
 

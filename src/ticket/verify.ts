@@ -206,17 +206,18 @@ export function createTicketVerifier(options: TicketVerifierOptions): TicketVeri
   return {
     cache,
     verify(input: string | Uint8Array): VerifiedTicket {
-      const now = readClock(opts.now);
       // Oversized or odd input goes straight to the full check (which refuses it) and is never hashed.
-      if ((typeof input !== 'string' && !(input instanceof Uint8Array)) || input.length > opts.maxLength) return verifyOnce(input, opts, now).ticket;
+      if ((typeof input !== 'string' && !(input instanceof Uint8Array)) || input.length > opts.maxLength) return verifyOnce(input, opts, readClock(opts.now)).ticket;
       if (opts.keystore.generation !== generation) {
         cache.clear(); // the trust changed: nothing verified under the old trust is served again
         generation = opts.keystore.generation;
       }
+      // Without an injected clock, a hit needs only the milliseconds, not a Date.
+      const now = opts.now === undefined ? undefined : readClock(opts.now);
       const key = cacheKey(input);
-      const hit = cache.lookup(key, now.getTime());
+      const hit = cache.lookup(key, now === undefined ? Date.now() : now.getTime());
       if (hit !== undefined) return hit;
-      const ticket = new FrozenTicket(verifyOnce(input, opts, now));
+      const ticket = new FrozenTicket(verifyOnce(input, opts, now ?? new Date()));
       cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance);
       return ticket;
     },

@@ -61,12 +61,10 @@ export function checkNewUser(where: string, user: unknown): { id: string; key: s
 }
 
 export function toRecord(user: StoredUser): UserRecord {
-  return {
-    id: user.id,
-    ...(user.displayName !== undefined && { displayName: user.displayName }),
-    groups: [...user.groups],
-    revoked: user.revoked,
-  };
+  // Built by assignment, not a conditional spread: this runs on every ticket request (the revocation check).
+  const record: UserRecord = { id: user.id, groups: user.groups.slice(), revoked: user.revoked };
+  if (user.displayName !== undefined) record.displayName = user.displayName;
+  return record;
 }
 
 /**
