@@ -402,7 +402,7 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
     // actions are on a prototype between it and the strategy, made once per strategy.
     const strategy = Object.create(actionsFor(proto)) as ActingStrategy;
     return new Promise<boolean>((resolve, reject) => {
-      const call: StrategyCall = { settled: false, deadlines, deadline: 0, resolve, reject, name: e.name, index, timeoutMs: opts.timeoutMs, run };
+      const call: StrategyCall = { settled: false, deadlines, deadline: 0, older: undefined, newer: undefined, resolve, reject, name: e.name, index, timeoutMs: opts.timeoutMs, run };
       strategy[STRATEGY_CALL] = call;
       deadlines?.add(call);
       try {
@@ -423,6 +423,9 @@ interface StrategyCall {
   readonly deadlines: StrategyDeadlines | undefined;
   /** `performance.now()` by which an action must have answered. */
   deadline: number;
+  /** The neighbours in the deadlines' list while the call waits. */
+  older: StrategyCall | undefined;
+  newer: StrategyCall | undefined;
   readonly resolve: (loggedIn: boolean) => void;
   readonly reject: (reason: unknown) => void;
   readonly name: string;
@@ -434,24 +437,34 @@ interface StrategyCall {
 }
 
 /**
- * The strategy timeout of one stack, without a timer per call: unsettled calls wait in the order they started, and
- * as every call of a stack has the same timeout, the oldest always expires first. One unref'd timer stands for the
- * oldest; it is re-armed for the next one when it fires, so under load it fires about once per `timeoutMs`.
+ * The strategy timeout of one stack, without a timer per call: unsettled calls wait in a list in the order they
+ * started, and as every call of a stack has the same timeout, the oldest always expires first. One unref'd timer
+ * stands for the oldest; it is re-armed for the next one when it fires, so under load it fires about once per
+ * `timeoutMs`. The list runs through the calls themselves (`newer` / `older`): no allocation per call.
  */
 class StrategyDeadlines {
-  readonly #waiting = new Set<StrategyCall>();
+  #oldest: StrategyCall | undefined;
+  #newest: StrategyCall | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(readonly timeoutMs: number) {}
 
   add(call: StrategyCall): void {
     call.deadline = performance.now() + this.timeoutMs;
-    this.#waiting.add(call);
+    call.older = this.#newest;
+    if (this.#newest === undefined) this.#oldest = call;
+    else this.#newest.newer = call;
+    this.#newest = call;
     if (this.#timer === undefined) this.#arm(this.timeoutMs);
   }
 
   remove(call: StrategyCall): void {
-    this.#waiting.delete(call);
+    const { older, newer } = call;
+    if (older === undefined) this.#oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.#newest = older;
+    else newer.older = older;
+    call.older = call.newer = undefined;
   }
 
   #arm(ms: number): void {
@@ -462,12 +475,12 @@ class StrategyDeadlines {
   #expire(): void {
     this.#timer = undefined;
     const now = performance.now();
-    for (const call of this.#waiting) {
+    for (let call = this.#oldest; call !== undefined; call = this.#oldest) {
       if (call.deadline > now) {
         this.#arm(Math.max(1, Math.ceil(call.deadline - now)));
         return;
       }
-      strategyTimedOut(call); // settles the call, which leaves the queue
+      strategyTimedOut(call); // settles the call, which leaves the list
     }
   }
 }
