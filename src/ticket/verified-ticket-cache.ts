@@ -8,9 +8,10 @@
  *   cached ticket is never a hit).
  * - An entry lives no longer than the ticket: on every hit the clock must be inside [creation − tolerance,
  *   validity end + tolerance], else the entry is dropped and the ticket verified again (which then refuses it).
- * - Bounded by entries (least recently used goes first). A `Map` keeps insertion order, which is all an LRU needs;
- *   this is the one small structure written here rather than taken from `lru-cache`, because the expiry rule
- *   (a clock that may be injected, a keystore generation) belongs to the verifier, not to a TTL.
+ * - Bounded by entries (least recently used goes first): a `Map` finds an entry, a list through the entries keeps
+ *   their order, so a hit only relinks two entries (re-inserting into the `Map` on every hit would churn its hash
+ *   table). This is the one small structure written here rather than taken from `lru-cache`, because the expiry
+ *   rule (a clock that may be injected, a keystore generation) belongs to the verifier, not to a TTL.
  * - Assertion tickets (flags bit 0x01, "do not cache", §2) are never stored: each is accepted once.
  *
  * The verifier (`createTicketVerifier`) also drops everything when the keystore's trust changes.
@@ -37,11 +38,15 @@ export interface VerifiedTicketCacheStats {
 }
 
 interface Entry {
+  readonly key: string;
   readonly ticket: VerifiedTicket;
   /** Milliseconds: creation − tolerance. */
   readonly notBefore: number;
   /** Milliseconds: validity end + tolerance. */
   readonly notAfter: number;
+  /** Neighbours in the order of use. */
+  older: Entry | undefined;
+  newer: Entry | undefined;
 }
 
 /** Checks the `cache` option: `false`, or `{ maxEntries? }`. Returns the bound, or `undefined` for off. */
@@ -67,6 +72,8 @@ export interface VerifiedTicketCache {
 export class VerifiedTicketLru implements VerifiedTicketCache {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
+  #oldest: Entry | undefined;
+  #newest: Entry | undefined;
   #hits = 0;
   #misses = 0;
   #evictions = 0;
@@ -82,12 +89,15 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
       this.#misses++;
       return undefined;
     }
-    this.#entries.delete(key);
     if (now < entry.notBefore || now > entry.notAfter) {
+      this.#drop(entry);
       this.#misses++;
       return undefined;
     }
-    this.#entries.set(key, entry); // most recently used last
+    if (entry !== this.#newest) {
+      this.#unlink(entry);
+      this.#link(entry); // most recently used
+    }
     this.#hits++;
     return entry.ticket;
   }
@@ -95,10 +105,13 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
   /** Stores a verified ticket until `notAfter` (ms), evicting the least recently used beyond the bound. */
   store(key: string, ticket: VerifiedTicket, notBefore: number, notAfter: number): void {
     if (ticket.assertion) return; // §2: one-time tickets are never served again
-    this.#entries.delete(key);
-    this.#entries.set(key, { ticket, notBefore, notAfter });
+    const old = this.#entries.get(key);
+    if (old !== undefined) this.#drop(old);
+    const entry: Entry = { key, ticket, notBefore, notAfter, older: undefined, newer: undefined };
+    this.#entries.set(key, entry);
+    this.#link(entry);
     if (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
+      this.#drop(this.#oldest!);
       this.#evictions++;
     }
   }
@@ -106,6 +119,7 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
   /** Drops every entry (the verifier does this when the keystore's trust changes). */
   clear(): void {
     this.#entries.clear();
+    this.#oldest = this.#newest = undefined;
   }
 
   get size(): number {
@@ -114,5 +128,28 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
 
   stats(): VerifiedTicketCacheStats {
     return { size: this.#entries.size, maxEntries: this.#maxEntries, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
+  }
+
+  #drop(entry: Entry): void {
+    this.#entries.delete(entry.key);
+    this.#unlink(entry);
+  }
+
+  /** Makes `entry` the most recently used. */
+  #link(entry: Entry): void {
+    entry.older = this.#newest;
+    entry.newer = undefined;
+    if (this.#newest === undefined) this.#oldest = entry;
+    else this.#newest.newer = entry;
+    this.#newest = entry;
+  }
+
+  #unlink(entry: Entry): void {
+    const { older, newer } = entry;
+    if (older === undefined) this.#oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.#newest = older;
+    else newer.older = older;
+    entry.older = entry.newer = undefined;
   }
 }
