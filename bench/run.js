@@ -28,7 +28,7 @@ const SERVER_BOUND_CPU_PERCENT = 90;
 
 /** The same load for every route (issue 8: same connections and pipelining everywhere). */
 const LOAD = { connections: 10, pipelining: 1 };
-const PLAN = quick ? { rounds: 1, seconds: 2, warmupSeconds: 1 } : { rounds: 3, seconds: 5, warmupSeconds: 2 };
+const PLAN = quick ? { rounds: 1, seconds: 2, warmupSeconds: 1 } : { rounds: 7, seconds: 2.5, warmupSeconds: 2 };
 
 const ROUTES = [
   { id: 'bare', label: 'bare Express route (floor)' },
@@ -38,6 +38,15 @@ const ROUTES = [
   { id: 'jwt', label: 'passport-jwt, ES256 bearer (peer)' },
   { id: 'first-login', label: 'ticket template, first login (scrypt ln=15, ticket issued)' },
 ];
+
+/**
+ * The order of measurement: forward in even rounds, backward in odd ones. Each ratio of a target compares two routes
+ * measured one right after the other (bare and the cached ticket route; the cached ticket route and passport-jwt),
+ * so that the slow drifts of a shared machine (±20 % within seconds, seen here) fall on both sides of the ratio.
+ */
+const MEASURE_ORDER = ['bare', 'ticket-cached', 'jwt', 'ticket-uncached', 'ticket-app', 'first-login'];
+
+if (MEASURE_ORDER.length !== ROUTES.length || ROUTES.some((r) => !MEASURE_ORDER.includes(r.id))) throw new Error('MEASURE_ORDER must list every route once');
 
 const TARGETS = [
   { id: 'cached-vs-bare', text: 'cached ticket route ≥ 0.85 × bare route (req/s)', op: '>=', limit: 0.85, cpuCheck: ['ticket-cached', 'bare'] },
@@ -124,8 +133,8 @@ async function main() {
 
     const samples = Object.fromEntries(ROUTES.map((r) => [r.id, []]));
     for (let round = 0; round < PLAN.rounds; round++) {
-      // Rotate the order so that no route always runs first or last.
-      const order = servers.map((_, i) => servers[(i + round) % servers.length]);
+      const ids = round % 2 === 0 ? MEASURE_ORDER : [...MEASURE_ORDER].reverse();
+      const order = ids.map((id) => servers.find((s) => s.route === id));
       for (const s of order) {
         await s.reset();
         const http = await load(s, fixtures, PLAN.seconds);
