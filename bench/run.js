@@ -3,7 +3,7 @@
 // table: raw figures, ratios against the baselines of the same run, and PASS/MISS per target. Writes
 // bench/results.json. See bench/README.md for how to read it.
 //
-//   npm run bench                 full run (about 2 minutes)
+//   npm run bench                 full run (about 3 minutes)
 //   npm run bench -- --quick      one short round (about 25 s), for a smoke test
 //   npm run bench -- --check      exit 1 if a target is missed (never part of npm test)
 import autocannon from 'autocannon';
@@ -64,11 +64,16 @@ function startServer(route, fixtureDir) {
   const child = fork(path.join(here, 'server.js'), [route, fixtureDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const replies = [];
   const waiting = [];
-  child.on('message', (m) => (waiting.length > 0 ? waiting.shift()(m) : replies.push(m)));
+  let exited;
+  child.on('message', (m) => (waiting.length > 0 ? waiting.shift().resolve(m) : replies.push(m)));
+  child.once('exit', (code) => {
+    exited = new Error(`server ${route} exited with ${code}`);
+    for (const w of waiting.splice(0)) w.reject(exited);
+  });
   const next = () => new Promise((resolve, reject) => {
     if (replies.length > 0) return resolve(replies.shift());
-    waiting.push(resolve);
-    child.once('exit', (code) => reject(new Error(`server ${route} exited with ${code}`)));
+    if (exited !== undefined) return reject(exited);
+    waiting.push({ resolve, reject });
   });
   return next().then((ready) => ({
     route,
