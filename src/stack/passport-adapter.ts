@@ -278,7 +278,7 @@ export function loginStack(entries: readonly PassportStackEntry[], options: Logi
       next(err);
       return;
     }
-    // Modules that all answer at once (a cached ticket and a synchronous user store) go on in the same tick.
+    // A stack whose modules all answer at once goes on in the same tick, without a promise.
     if (result instanceof Promise) result.then((r) => conclude(run, r, next), next);
     else conclude(run, result, next);
   };
