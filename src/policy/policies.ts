@@ -119,7 +119,8 @@ export type PolicyHandler = RequestHandler & { readonly [POLICY_TEMPLATE]: { rea
 interface Registered {
   readonly create: ModuleFactory;
   readonly optionKeys: readonly string[] | undefined;
-  readonly secretOptions: readonly string[];
+  /** Declared secret options; `undefined`: none declared, the names decide (`looksSecret`). */
+  readonly secretOptions: readonly string[] | undefined;
   /** For a module that needs an optional dependency: what is missing from these dependencies, if anything. */
   readonly missing?: (options: Readonly<Record<string, TemplateOptionValue>>, dependencies: PolicyDependencies) => string | undefined;
 }
@@ -135,7 +136,17 @@ interface Compiled {
 
 const TEMPLATE_KEYS = ['name', 'description', 'modules', 'failureRedirect'];
 const MODULE_KEYS = ['module', 'flag', 'name', 'options'];
-const SECRET_KEY = /secret|token|passphrase|credential|private|apikey|api_key|^password$/i;
+/**
+ * For a module that does not declare its `secretOptions`: an option is masked when any word of its name (camelCase,
+ * snake_case or kebab-case) is one of these. A declaration is taken as it is; the built-in modules declare none,
+ * as their secrets come from `dependencies`, never from template data.
+ */
+const SECRET_WORDS = new Set(['secret', 'secrets', 'token', 'tokens', 'passphrase', 'password', 'passwd', 'pwd', 'pass', 'credential', 'credentials', 'private', 'key', 'keys', 'apikey', 'pin', 'salt', 'hmac', 'otp', 'seed', 'cookie']);
+const NAME_WORDS = /[_\-.\s]+|(?<=[a-z0-9])(?=[A-Z])/;
+
+function looksSecret(name: string): boolean {
+  return name.split(NAME_WORDS).some((word) => SECRET_WORDS.has(word.toLowerCase()));
+}
 
 const str = (o: Record<string, TemplateOptionValue>, k: string): string | undefined => o[k] as string | undefined;
 
@@ -204,9 +215,15 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
   const modules = new Map<string, Registered>(Object.entries(BUILTIN_MODULES));
   for (const [name, reg] of Object.entries(options.moduleFactories ?? {})) {
     if (modules.has(name)) throw new TypeError(`createPolicies: module '${name}' is built in and cannot be registered again`);
-    if (typeof reg === 'function') modules.set(name, { create: reg, optionKeys: undefined, secretOptions: [] });
+    if (typeof reg === 'function') modules.set(name, { create: reg, optionKeys: undefined, secretOptions: undefined });
     else if (reg !== null && typeof reg === 'object' && typeof reg.create === 'function') {
-      modules.set(name, { create: reg.create, optionKeys: reg.optionKeys, secretOptions: reg.secretOptions ?? [] });
+      for (const k of ['optionKeys', 'secretOptions'] as const) {
+        const v = reg[k];
+        if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
+          throw new TypeError(`createPolicies: moduleFactories['${name}'].${k} must be an array of option names`);
+        }
+      }
+      modules.set(name, { create: reg.create, optionKeys: reg.optionKeys, secretOptions: reg.secretOptions });
     } else throw new TypeError(`createPolicies: moduleFactories['${name}'] must be a function or { create }`);
   }
   const stackOptions: LoginStackOptions = {
@@ -363,13 +380,14 @@ export function createPolicies(options: CreatePoliciesOptions): Policies {
           ...(c.template.failureRedirect !== undefined ? { failureRedirect: c.template.failureRedirect } : {}),
           ...(c.unavailable !== undefined ? { unavailable: c.unavailable.message } : {}),
           modules: c.template.modules.map((m) => {
-            const secret = modules.get(m.module)?.secretOptions ?? [];
+            const declared = modules.get(m.module)?.secretOptions;
+            const isSecret = (k: string): boolean => (declared === undefined ? looksSecret(k) : declared.includes(k));
             return {
               name: m.name ?? m.module.charAt(0).toLowerCase() + m.module.slice(1),
               module: m.module,
               flag: m.flag,
               options: Object.fromEntries(
-                Object.entries(m.options ?? {}).map(([k, v]) => [k, secret.includes(k) || SECRET_KEY.test(k) ? '***' : v]),
+                Object.entries(m.options ?? {}).map(([k, v]) => [k, isSecret(k) ? '***' : v]),
               ),
             };
           }),
