@@ -13,6 +13,9 @@
  *   table). This is the one small structure written here rather than taken from `lru-cache`, because the expiry
  *   rule (a clock that may be injected, a keystore generation) belongs to the verifier, not to a TTL.
  * - Assertion tickets (flags bit 0x01, "do not cache", §2) are never stored: each is accepted once.
+ * - One ticket is kept under at most {@link MAX_TEXTS_PER_TICKET} texts. The text form has many spellings of the
+ *   same bytes (§1.5: URL-encoded once or again, `+` as `!` or a blank, `%2F` or `%2f`); without a bound, the holder
+ *   of one valid ticket could fill the cache with its spellings and push every other ticket out.
  *
  * The verifier (`createTicketVerifier`) also drops everything when the keystore's trust changes.
  *
@@ -22,6 +25,9 @@ import type { VerifiedTicket } from './verify.js';
 
 /** Default bound: an entry takes about 1.9 KB (measured with DSA tickets), so some 19 MB at most. */
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+
+/** How many texts of the same ticket bytes are cached at once; a further spelling is verified in full every time. */
+export const MAX_TEXTS_PER_TICKET = 4;
 
 export interface VerifiedTicketCacheOptions {
   /** At most this many tickets are kept (default 10 000); the least recently used one goes first. */
@@ -39,6 +45,8 @@ export interface VerifiedTicketCacheStats {
 
 interface Entry {
   readonly key: string;
+  /** The ticket's bytes, hashed: the same for every text of this ticket. */
+  readonly sameTicket: string;
   readonly ticket: VerifiedTicket;
   /** Milliseconds: creation − tolerance. */
   readonly notBefore: number;
@@ -71,6 +79,8 @@ export interface VerifiedTicketCache {
 /** The LRU itself (internal: only the ticket verifier looks up and stores). */
 export class VerifiedTicketLru implements VerifiedTicketCache {
   readonly #entries = new Map<string, Entry>();
+  /** How many entries each ticket (by `sameTicket`) has. */
+  readonly #texts = new Map<string, number>();
   readonly #maxEntries: number;
   #oldest: Entry | undefined;
   #newest: Entry | undefined;
@@ -102,12 +112,19 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
     return entry.ticket;
   }
 
-  /** Stores a verified ticket until `notAfter` (ms), evicting the least recently used beyond the bound. */
-  store(key: string, ticket: VerifiedTicket, notBefore: number, notAfter: number): void {
+  /**
+   * Stores a verified ticket under its text's `key` until `notAfter` (ms), evicting the least recently used beyond
+   * the bound. `sameTicket` names the ticket's bytes: a ticket already cached under {@link MAX_TEXTS_PER_TICKET}
+   * other texts is not stored again.
+   */
+  store(key: string, ticket: VerifiedTicket, notBefore: number, notAfter: number, sameTicket: string): void {
     if (ticket.assertion) return; // §2: one-time tickets are never served again
     const old = this.#entries.get(key);
     if (old !== undefined) this.#drop(old);
-    const entry: Entry = { key, ticket, notBefore, notAfter, older: undefined, newer: undefined };
+    const texts = this.#texts.get(sameTicket) ?? 0;
+    if (texts >= MAX_TEXTS_PER_TICKET) return;
+    this.#texts.set(sameTicket, texts + 1);
+    const entry: Entry = { key, sameTicket, ticket, notBefore, notAfter, older: undefined, newer: undefined };
     this.#entries.set(key, entry);
     this.#link(entry);
     if (this.#entries.size > this.#maxEntries) {
@@ -119,6 +136,7 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
   /** Drops every entry (the verifier does this when the keystore's trust changes). */
   clear(): void {
     this.#entries.clear();
+    this.#texts.clear();
     this.#oldest = this.#newest = undefined;
   }
 
@@ -133,6 +151,9 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
   #drop(entry: Entry): void {
     this.#entries.delete(entry.key);
     this.#unlink(entry);
+    const texts = this.#texts.get(entry.sameTicket)!;
+    if (texts > 1) this.#texts.set(entry.sameTicket, texts - 1);
+    else this.#texts.delete(entry.sameTicket);
   }
 
   /** Makes `entry` the most recently used. */

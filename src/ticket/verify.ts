@@ -217,8 +217,12 @@ export function createTicketVerifier(options: TicketVerifierOptions): TicketVeri
       const key = cacheKey(input);
       const hit = cache.lookup(key, now === undefined ? Date.now() : now.getTime());
       if (hit !== undefined) return hit;
-      const ticket = new FrozenTicket(verifyOnce(input, opts, now ?? new Date()));
-      cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance);
+      const verified = verifyOnce(input, opts, now ?? new Date());
+      const ticket = new FrozenTicket(verified);
+      // The same ticket bytes arrive under many texts (URL-encoded again, `!` or `+` or a blank, %2F or %2f): the
+      // cache keeps a few of them, so that one ticket's holder cannot push everyone else's tickets out.
+      const sameTicket = hash('sha256', verified.bytes, 'base64');
+      cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance, sameTicket);
       return ticket;
     },
   };

@@ -171,6 +171,36 @@ describe('forged and tampered variants of a cached ticket', () => {
   });
 });
 
+describe('spellings of one ticket', () => {
+  /** Texts of the same ticket bytes, as §1.5 allows them: `!` as `+` or a blank, %2F / %3D in either case, encoded again. */
+  function spellings(canonical: string): string[] {
+    const out = new Set<string>();
+    for (const bang of ['!', '+', ' ']) {
+      for (const hex of [(t: string) => t, (t: string) => t.replace(/%2F/g, '%2f').replace(/%3D/g, '%3d')]) {
+        for (const again of [(t: string) => t, (t: string) => t.replace(/%/g, '%25'), (t: string) => `${t}\r\n`]) out.add(again(hex(canonical.replace(/!/g, bang))));
+      }
+    }
+    return [...out];
+  }
+
+  it("are cached a few times at most: one ticket's holder cannot push the other tickets out", () => {
+    const entry = backend.addTrusted(portal.own.certificate, { sid: 'POR', client: '000' }).name;
+    const verifier = createTicketVerifier({ keystore: backend, now, cache: { maxEntries: 10 } });
+    const others = ['B', 'C', 'D', 'E', 'F'].map((u) => text(u));
+    for (const t of others) verifier.verify(t);
+    const canonical = text('mallory');
+    const user = verifier.verify(canonical).user;
+    const variants = spellings(canonical);
+    expect(variants.length).toBeGreaterThan(10);
+    for (const v of variants) expect(verifier.verify(v).user).toBe(user); // every spelling is still accepted
+    expect(verifier.cache?.size).toBe(others.length + 4);
+    const before = signatureChecks();
+    for (const t of others) verifier.verify(t);
+    expect(signatureChecks()).toBe(before); // the other tickets are all still cached
+    backend.removeTrusted(entry);
+  });
+});
+
 describe('assertion tickets', () => {
   it('are never stored, even by a logon-ticket verifier that accepts them', async () => {
     const verifier = createTicketVerifier({ keystore: portal, now });
