@@ -8,7 +8,10 @@
  * | `{ from: 'email' }` | the first rfc822Name of the subjectAltName extension |
  * | `{ from: 'table', entries: [{ user, sha256? , subject?, issuer? }] }` | an explicit entry: by the certificate's SHA-256 fingerprint, and/or by subject and issuer DN (compared RDN by RDN) |
  *
- * A `subject` or `email` rule may name an `issuer`: it then applies only to certificates of that issuer. Rules are
+ * A `subject` or `email` rule may name an `issuer` (DN) and an `issuerSha256` (the SHA-256 fingerprint of the CA
+ * certificate whose key signed the client's certificate): it then applies only to certificates of that issuer. The
+ * DN alone cannot tell two CAs with the same name apart (a re-keyed CA, a test CA named like the real one); the
+ * fingerprint can. Rules are
  * tried in order and **the first that applies decides**, as SAP's filters do: it maps the certificate, or the
  * certificate is refused (`ERR_CLIENT_CERT_NOT_MAPPED`); later rules are not tried. So a table without `issuer`
  * entries for everyone is final; put narrower rules first.
@@ -29,14 +32,14 @@ export interface ClientCertTableEntry {
 }
 
 export type ClientCertRule =
-  | { readonly from: 'subject'; readonly attribute?: string; readonly issuer?: string }
-  | { readonly from: 'email'; readonly issuer?: string }
+  | { readonly from: 'subject'; readonly attribute?: string; readonly issuer?: string; readonly issuerSha256?: string }
+  | { readonly from: 'email'; readonly issuer?: string; readonly issuerSha256?: string }
   | { readonly from: 'table'; readonly entries: readonly ClientCertTableEntry[] };
 
 /** A rule checked and prepared once. */
 type Compiled =
-  | { readonly from: 'subject'; readonly attribute: string; readonly issuer: ParsedDn | undefined }
-  | { readonly from: 'email'; readonly issuer: ParsedDn | undefined }
+  | { readonly from: 'subject'; readonly attribute: string; readonly issuer: ParsedDn | undefined; readonly issuerSha256: string | undefined }
+  | { readonly from: 'email'; readonly issuer: ParsedDn | undefined; readonly issuerSha256: string | undefined }
   | { readonly from: 'table'; readonly bySha256: ReadonlyMap<string, readonly TableRow[]>; readonly byDn: readonly TableRow[] };
 
 interface TableRow {
@@ -51,13 +54,19 @@ export const DEFAULT_CLIENT_CERT_RULES: readonly ClientCertRule[] = Object.freez
 const MAX_RULES = 32;
 const MAX_ENTRIES = 100_000;
 
-/** Checks rules once (a TypeError names the rule and field) and prepares them. */
-export function compileRules(where: string, rules: unknown): (cert: ClientCertificate) => string | undefined {
+/**
+ * Checks rules once (a TypeError names the rule and field) and prepares them. The mapping takes the certificate and
+ * a way to learn the fingerprint of the CA certificate that signed it, asked only by a rule with `issuerSha256`
+ * (`undefined` when it cannot be known: such a rule then does not apply).
+ */
+export function compileRules(where: string, rules: unknown): (cert: ClientCertificate, issuerSha256: () => string | undefined) => string | undefined {
   if (!Array.isArray(rules) || rules.length === 0 || rules.length > MAX_RULES) throw new TypeError(`${where}: option 'rules' must be a non-empty array of at most ${MAX_RULES} rules`);
   const compiled = rules.map((rule, i) => compileRule(`${where}: rules[${i}]`, rule));
-  return (cert) => {
+  return (cert, issuerSha256) => {
     for (const rule of compiled) {
-      const applies = rule.from === 'table' || rule.issuer === undefined || dnEquals(cert.issuer, rule.issuer);
+      const applies =
+        rule.from === 'table' ||
+        ((rule.issuer === undefined || dnEquals(cert.issuer, rule.issuer)) && (rule.issuerSha256 === undefined || rule.issuerSha256 === issuerSha256()));
       if (applies) return userId(apply(rule, cert));
     }
     return undefined;
@@ -71,16 +80,17 @@ function compileRule(where: string, rule: unknown): Compiled {
     for (const k of Object.keys(r)) if (!allowed.includes(k)) throw new TypeError(`${where}: unknown key '${k}'`);
   };
   const issuer = r.issuer === undefined ? undefined : dn(`${where}.issuer`, r.issuer);
+  const issuerSha256 = r.issuerSha256 === undefined ? undefined : fingerprint(`${where}.issuerSha256`, r.issuerSha256);
   switch (r.from) {
     case 'subject': {
-      keys(['from', 'attribute', 'issuer']);
+      keys(['from', 'attribute', 'issuer', 'issuerSha256']);
       const attribute = r.attribute ?? 'CN';
       if (typeof attribute !== 'string' || !/^[A-Za-z][A-Za-z0-9-]*$|^[0-9]+(\.[0-9]+)+$/.test(attribute)) throw new TypeError(`${where}.attribute must be an attribute type such as CN, UID, emailAddress or an OID`);
-      return { from: 'subject', attribute: canonicalAttributeType(attribute), issuer };
+      return { from: 'subject', attribute: canonicalAttributeType(attribute), issuer, issuerSha256 };
     }
     case 'email':
-      keys(['from', 'issuer']);
-      return { from: 'email', issuer };
+      keys(['from', 'issuer', 'issuerSha256']);
+      return { from: 'email', issuer, issuerSha256 };
     case 'table': {
       keys(['from', 'entries']);
       if (!Array.isArray(r.entries) || r.entries.length === 0 || r.entries.length > MAX_ENTRIES) throw new TypeError(`${where}.entries must be a non-empty array`);
@@ -107,11 +117,7 @@ function tableRow(where: string, entry: unknown): TableRow {
   } catch {
     throw new TypeError(`${where}.user must be a user ID (1-256 characters, no control characters or surrounding blanks)`);
   }
-  let sha256: string | undefined;
-  if (e.sha256 !== undefined) {
-    sha256 = typeof e.sha256 === 'string' ? e.sha256.replace(/:/g, '').toLowerCase() : '';
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`${where}.sha256 must be a SHA-256 fingerprint (64 hex digits)`);
-  }
+  const sha256 = e.sha256 === undefined ? undefined : fingerprint(`${where}.sha256`, e.sha256);
   if ((e.subject === undefined) !== (e.issuer === undefined)) throw new TypeError(`${where}: give 'subject' and 'issuer' together`);
   if (sha256 === undefined && e.subject === undefined) throw new TypeError(`${where}: give 'sha256', or 'subject' and 'issuer'`);
   return {
@@ -120,6 +126,13 @@ function tableRow(where: string, entry: unknown): TableRow {
     subject: e.subject === undefined ? undefined : dn(`${where}.subject`, e.subject),
     issuer: e.issuer === undefined ? undefined : dn(`${where}.issuer`, e.issuer),
   };
+}
+
+/** A SHA-256 fingerprint as lowercase hex (`:` separators and case do not matter); a TypeError names the field. */
+function fingerprint(where: string, value: unknown): string {
+  const hex = typeof value === 'string' ? value.replace(/:/g, '').toLowerCase() : '';
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new TypeError(`${where} must be a SHA-256 fingerprint (64 hex digits)`);
+  return hex;
 }
 
 function dn(where: string, value: unknown): ParsedDn {

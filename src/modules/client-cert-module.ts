@@ -32,6 +32,8 @@ import {
   parseClientCertificate,
   readCertificateHeader,
   tlsRefusalCode,
+  sha256Fingerprint,
+  signingCa,
   verifyCertificatePath,
   type CertificateRefusalCode,
   type ClientCertificate,
@@ -94,7 +96,8 @@ const KEYS = ['rules', 'caCertificates', 'proxy', 'users', 'requireUser', 'now',
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 const warnedProxy = new Set<string>();
 
-type Presented = { none: true } | { refused: ClientCertRefusalCode; cert?: ClientCertificate } | { cert: ClientCertificate };
+/** `issuer`: finds the CA certificate that signed `cert`, when it can be known (asked only by rules with `issuerSha256`). */
+type Presented = { none: true } | { refused: ClientCertRefusalCode; cert?: ClientCertificate } | { cert: ClientCertificate; issuer: () => X509Certificate | undefined };
 
 /** Creates the ClientCert login module (a passport-custom strategy). */
 export function createClientCertStrategy(options: ClientCertStrategyOptions = {}): Strategy & { name: string } {
@@ -148,17 +151,18 @@ export function createClientCertStrategy(options: ClientCertStrategyOptions = {}
     const cert = parseClientCertificate(peer.raw);
     if (cert === undefined) return { refused: 'ERR_CLIENT_CERT_MALFORMED' };
     if (socket.authorized !== true) return { refused: tlsRefusalCode(socket.authorizationError), cert };
-    if (anchors !== undefined) {
-      // The chain as OpenSSL built it (getPeerCertificate(true)); the issuer of a self-signed certificate is itself.
+    // The chain as OpenSSL built it (getPeerCertificate(true)); the issuer of a self-signed certificate is itself.
+    const chainOf = (): X509Certificate[] => {
       const chain: X509Certificate[] = [];
       for (let c = peer.issuerCertificate; c?.raw !== undefined && c !== peer && chain.length < 8; c = c.issuerCertificate) {
         chain.push(new X509Certificate(c.raw));
         if (c.issuerCertificate === c) break;
       }
-      const code = verifyCertificatePath(cert, chain, anchors, readClock(options.now));
-      if (code !== undefined) return { refused: code, cert };
-    }
-    return { cert };
+      return chain;
+    };
+    if (anchors === undefined) return { cert, issuer: () => signingCa(cert, chainOf()) };
+    const verdict = verifyCertificatePath(cert, chainOf(), anchors, readClock(options.now));
+    return 'refused' in verdict ? { refused: verdict.refused, cert } : { cert, issuer: () => verdict.issuer };
   }
 
   function fromHeader(value: string): Presented {
@@ -167,8 +171,8 @@ export function createClientCertStrategy(options: ClientCertStrategyOptions = {}
     if (ders.length === 0) return { none: true };
     const [leaf, ...rest] = ders.map(parseClientCertificate);
     if (leaf === undefined || rest.some((c) => c === undefined)) return { refused: 'ERR_CLIENT_CERT_MALFORMED' };
-    const code = verifyCertificatePath(leaf, rest.map((c) => c!.x509), anchors!, readClock(options.now));
-    return code === undefined ? { cert: leaf } : { refused: code, cert: leaf };
+    const verdict = verifyCertificatePath(leaf, rest.map((c) => c!.x509), anchors!, readClock(options.now));
+    return 'refused' in verdict ? { refused: verdict.refused, cert: leaf } : { cert: leaf, issuer: () => verdict.issuer };
   }
 
   async function verify(req: Request): Promise<{ user: ClientCertUser | false | undefined; info?: ClientCertFailureInfo }> {
@@ -176,7 +180,14 @@ export function createClientCertStrategy(options: ClientCertStrategyOptions = {}
     if ('none' in p) return { user: undefined };
     if ('refused' in p) return refuse(p.refused, p.cert ? { cert: p.cert } : {});
     const { cert } = p;
-    const mapped = map(cert);
+    let issuerSha256: string | undefined | null = null; // null: not asked yet
+    const mapped = map(cert, () => {
+      if (issuerSha256 === null) {
+        const issuer = p.issuer();
+        issuerSha256 = issuer === undefined ? undefined : sha256Fingerprint(issuer);
+      }
+      return issuerSha256;
+    });
     if (mapped === undefined) return refuse('ERR_CLIENT_CERT_NOT_MAPPED', { cert });
     const record = users === undefined ? null : await users.findUser(mapped);
     if (record === null && requireUser) return refuse('ERR_CLIENT_CERT_UNKNOWN_USER', { user: mapped, cert });

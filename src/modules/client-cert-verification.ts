@@ -131,14 +131,14 @@ export function parseCaCertificates(where: string, pems: readonly unknown[]): X5
  * each link by issuer name and key identifier (`checkIssued`) and by signature, every issuer a CA within its path
  * length constraint, every certificate valid at `now`; the leaf must allow TLS client authentication when it
  * restricts its extended key usage. Trust comes first (an unknown issuer is `UNTRUSTED` even when expired too).
- * Revocation and name constraints are not checked here.
+ * Revocation and name constraints are not checked here. On success, names the CA certificate that signed the leaf.
  */
 export function verifyCertificatePath(
   leaf: ClientCertificate,
   intermediates: readonly X509Certificate[],
   anchors: readonly X509Certificate[],
   now: Date,
-): CertificateRefusalCode | undefined {
+): { refused: CertificateRefusalCode } | { issuer: X509Certificate } {
   const path: X509Certificate[] = [leaf.x509];
   let current = leaf.x509;
   let anchored = false;
@@ -155,17 +155,30 @@ export function verifyCertificatePath(
     path.push(next);
     current = next;
   }
-  if (!anchored) return 'ERR_CLIENT_CERT_UNTRUSTED';
+  if (!anchored) return { refused: 'ERR_CLIENT_CERT_UNTRUSTED' };
   // RFC 5280 §4.2.1.9: a CA's pathLenConstraint bounds the CA certificates below it (path[1..i-1]); the anchor's too.
   for (let i = 2; i < path.length; i++) {
     const pathLen = pathLenConstraint(path[i] as X509Certificate);
-    if (pathLen !== undefined && i - 1 > pathLen) return 'ERR_CLIENT_CERT_UNTRUSTED';
+    if (pathLen !== undefined && i - 1 > pathLen) return { refused: 'ERR_CLIENT_CERT_UNTRUSTED' };
   }
   for (const cert of path) {
-    if (now.getTime() < new Date(cert.validFrom).getTime()) return 'ERR_CLIENT_CERT_NOT_YET_VALID';
-    if (now.getTime() > new Date(cert.validTo).getTime()) return 'ERR_CLIENT_CERT_EXPIRED';
+    if (now.getTime() < new Date(cert.validFrom).getTime()) return { refused: 'ERR_CLIENT_CERT_NOT_YET_VALID' };
+    if (now.getTime() > new Date(cert.validTo).getTime()) return { refused: 'ERR_CLIENT_CERT_EXPIRED' };
   }
-  return allowsClientAuth(leaf) ? undefined : 'ERR_CLIENT_CERT_WRONG_USAGE';
+  return allowsClientAuth(leaf) ? { issuer: path[1] as X509Certificate } : { refused: 'ERR_CLIENT_CERT_WRONG_USAGE' };
+}
+
+/**
+ * The CA certificate among `candidates` whose key signed `leaf` (by issuer name, key identifier and signature, not
+ * by name alone: two CAs may share a name). For a chain that TLS already verified.
+ */
+export function signingCa(leaf: ClientCertificate, candidates: readonly X509Certificate[]): X509Certificate | undefined {
+  return candidates.find((c) => c.ca && leaf.x509.checkIssued(c) && leaf.x509.verify(c.publicKey));
+}
+
+/** A certificate's SHA-256 fingerprint as lowercase hex without separators (the form mapping rules compare). */
+export function sha256Fingerprint(cert: X509Certificate): string {
+  return cert.fingerprint256.replace(/:/g, '').toLowerCase();
 }
 
 /**

@@ -20,7 +20,7 @@ beforeAll(() => {
   otherAlice = parseClientCertificate(pki.fromOtherCa.der)!;
 });
 
-const map = (rules: ClientCertRule[], cert: ClientCertificate) => compileRules('test', rules)(cert);
+const map = (rules: ClientCertRule[], cert: ClientCertificate, issuerSha256?: string) => compileRules('test', rules)(cert, () => issuerSha256);
 
 describe('parsed certificates', () => {
   it('subject and issuer in RFC 4514 order, SAN e-mails, fingerprint', () => {
