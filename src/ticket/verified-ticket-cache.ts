@@ -13,9 +13,9 @@
  *   table). This is the one small structure written here rather than taken from `lru-cache`, because the expiry
  *   rule (a clock that may be injected, a keystore generation) belongs to the verifier, not to a TTL.
  * - Assertion tickets (flags bit 0x01, "do not cache", §2) are never stored: each is accepted once.
- * - One ticket is kept under at most {@link MAX_TEXTS_PER_TICKET} texts. The text form has many spellings of the
- *   same bytes (§1.5: URL-encoded once or again, `+` as `!` or a blank, `%2F` or `%2f`); without a bound, the holder
- *   of one valid ticket could fill the cache with its spellings and push every other ticket out.
+ * - One ticket is kept under at most {@link MAX_TEXTS_PER_TICKET} inputs. Its holder can write it many ways without
+ *   the key (§1.5's text form: URL-encoded once or again, `+` as `!` or a blank, `%2F` or `%2f`; and the unsigned
+ *   parts of its CMS); without a bound, one valid ticket could fill the cache and push every other ticket out.
  *
  * The verifier (`createTicketVerifier`) also drops everything when the keystore's trust changes.
  *
@@ -26,7 +26,7 @@ import type { VerifiedTicket } from './verify.js';
 /** Default bound: an entry takes about 1.9 KB (measured with DSA tickets), so some 19 MB at most. */
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 
-/** How many texts of the same ticket bytes are cached at once; a further spelling is verified in full every time. */
+/** How many inputs of the same ticket are cached at once; a further one is verified in full every time. */
 export const MAX_TEXTS_PER_TICKET = 4;
 
 export interface VerifiedTicketCacheOptions {
@@ -45,7 +45,7 @@ export interface VerifiedTicketCacheStats {
 
 interface Entry {
   readonly key: string;
-  /** The ticket's bytes, hashed: the same for every text of this ticket. */
+  /** The ticket's identity (signed content and signature): the same for every input of this ticket. */
   readonly sameTicket: string;
   readonly ticket: VerifiedTicket;
   /** Milliseconds: creation − tolerance. */
@@ -113,9 +113,9 @@ export class VerifiedTicketLru implements VerifiedTicketCache {
   }
 
   /**
-   * Stores a verified ticket under its text's `key` until `notAfter` (ms), evicting the least recently used beyond
-   * the bound. `sameTicket` names the ticket's bytes: a ticket already cached under {@link MAX_TEXTS_PER_TICKET}
-   * other texts is not stored again.
+   * Stores a verified ticket under its input's `key` until `notAfter` (ms), evicting the least recently used beyond
+   * the bound. `sameTicket` is the ticket's identity: a ticket already cached under {@link MAX_TEXTS_PER_TICKET}
+   * other inputs is not stored again.
    */
   store(key: string, ticket: VerifiedTicket, notBefore: number, notAfter: number, sameTicket: string): void {
     if (ticket.assertion) return; // §2: one-time tickets are never served again

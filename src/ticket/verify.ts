@@ -151,9 +151,9 @@ export function verifyTicket(input: string | Uint8Array, options: VerifyTicketOp
   return verifyOnce(input, opts, readClock(opts.now)).ticket;
 }
 
-function verifyOnce(input: string | Uint8Array, opts: CheckedOptions, now: Date): Verified {
+function verifyOnce(input: string | Uint8Array, opts: CheckedOptions, now: Date, withIdentity = false): Verified {
   try {
-    return verifyChecked(input, opts, now);
+    return verifyChecked(input, opts, now, withIdentity);
   } catch (err) {
     if (err instanceof TicketError) throw err;
     // Never let a library exception escape as the reason for a refusal.
@@ -217,12 +217,12 @@ export function createTicketVerifier(options: TicketVerifierOptions): TicketVeri
       const key = cacheKey(input);
       const hit = cache.lookup(key, now === undefined ? Date.now() : now.getTime());
       if (hit !== undefined) return hit;
-      const verified = verifyOnce(input, opts, now ?? new Date());
+      const verified = verifyOnce(input, opts, now ?? new Date(), true);
       const ticket = new FrozenTicket(verified);
-      // The same ticket bytes arrive under many texts (URL-encoded again, `!` or `+` or a blank, %2F or %2f): the
-      // cache keeps a few of them, so that one ticket's holder cannot push everyone else's tickets out.
-      const sameTicket = hash('sha256', verified.bytes, 'base64');
-      cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance, sameTicket);
+      // One ticket arrives under many inputs (its text form spelled another way, certificates embedded or dropped,
+      // unsigned attributes, the other ECDSA `s`): the cache keeps a few of them per ticket, by the identity the
+      // assertion module's once-only check uses, so that one ticket's holder cannot push everyone else's out.
+      cache.store(key, ticket, ticket.createdAt.getTime() - tolerance, ticket.validUntil.getTime() + tolerance, verified.identity!);
       return ticket;
     },
   };
@@ -308,9 +308,11 @@ for (const name of Object.getOwnPropertyNames(Date.prototype)) {
 interface Verified {
   readonly ticket: VerifiedTicket;
   readonly bytes: Uint8Array;
+  /** What makes the ticket this ticket, whatever its text form or unsigned CMS parts (see `VerifiedTicket.replayId`); when asked for. */
+  readonly identity: string | undefined;
 }
 
-function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Date): Verified {
+function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Date, withIdentity: boolean): Verified {
   const ticket = decodeTicket(input, { maxLength: opts.maxLength });
   const { fields, cms } = ticket;
   if (fields.sid === undefined || fields.client === undefined || fields.createdAt === undefined || fields.validUntil === undefined) {
@@ -369,6 +371,8 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
   checkValidity(fields.createdAt, fields.validUntil, now, opts.toleranceMinutes);
 
   const entry: TrustedEntry | undefined = authorization.kind === 'trusted' ? authorization.entry : undefined;
+  // Only where something keys on it (the once-only check, the cache's bound): a SHA-256 over the signed content.
+  const identity = opts.assertion || withIdentity ? replayId(ticket.signedBytes, cms, algorithm) : undefined;
   const verified: VerifiedTicket = {
     user,
     portalUser: fields.portalUser?.replace(/^portal:/, ''),
@@ -392,9 +396,9 @@ function verifyChecked(input: string | Uint8Array, opts: CheckedOptions, now: Da
       keyBits: signer.keyBits,
     },
     infoUnits: ticket.infoUnits,
-    ...(opts.assertion ? { replayId: replayId(ticket.signedBytes, cms, algorithm) } : {}),
+    ...(opts.assertion ? { replayId: identity } : {}),
   };
-  return { ticket: verified, bytes: ticket.bytes };
+  return { ticket: verified, bytes: ticket.bytes, identity };
 }
 
 /**

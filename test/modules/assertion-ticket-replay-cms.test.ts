@@ -4,20 +4,16 @@
  * valid ticket on its own (shown first), and a replay once the original was used. Two genuine tickets issued in the
  * same second for the same user are both accepted.
  */
-import * as asn1js from 'asn1js';
 import { Passport } from 'passport';
-import * as pkijs from 'pkijs';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Keystore } from '../../src/keystore/index.js';
 import { createEvaluateAssertionTicketStrategy } from '../../src/modules/evaluate-assertion-ticket-module.js';
 import { loginStack } from '../../src/stack/passport-adapter.js';
 import { MemoryStateStore } from '../../src/state/memory-state-store.js';
-import { appendSignatureUnit, decodeTicket, encodeTicketText, issueAssertionTicket } from '../../src/ticket/index.js';
+import { decodeTicket, issueAssertionTicket } from '../../src/ticket/index.js';
+import { withCertificate, withOtherS } from '../ticket/cms-rewrite.js';
 import { app, NOW } from './helpers.js';
-
-/** The order n of P-256. */
-const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 let portal: Keystore;
 let erp: Keystore;
@@ -34,35 +30,9 @@ function server(state: MemoryStateStore, refusals: string[]) {
 
 const assertion = () => issueAssertionTicket({ keystore: portal, user: 'ALICE', recipientSid: 'ERP', recipientClient: '100', now: NOW }).text;
 
-/** The same ticket with its CMS SignedData changed by `change` (no key involved), in SAP's text form. */
-function rewriteCms(text: string, change: (signedData: pkijs.SignedData) => void): string {
-  const decoded = decodeTicket(text);
-  const cmsBytes = decoded.signature;
-  const contentInfo = new pkijs.ContentInfo({ schema: asn1js.fromBER(Uint8Array.from(cmsBytes)).result });
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  change(signedData);
-  contentInfo.content = signedData.toSchema(true);
-  const der = new Uint8Array(contentInfo.toSchema().toBER(false));
-  return encodeTicketText(appendSignatureUnit(decoded.signedBytes, der));
-}
-
-const withCertificate = (text: string) =>
-  rewriteCms(text, (sd) => {
-    sd.certificates = [pkijs.Certificate.fromBER(Uint8Array.from(portal.own.certificate.der))];
-  });
-
-const withOtherS = (text: string) =>
-  rewriteCms(text, (sd) => {
-    const signerInfo = sd.signerInfos[0]!;
-    const seq = asn1js.fromBER(signerInfo.signature.valueBlock.valueHexView.slice()).result as asn1js.Sequence;
-    const [r, s] = seq.valueBlock.value as [asn1js.Integer, asn1js.Integer];
-    const flipped = new asn1js.Sequence({ value: [r, asn1js.Integer.fromBigInt(P256_N - s.toBigInt())] });
-    signerInfo.signature = new asn1js.OctetString({ valueHex: flipped.toBER(false) });
-  });
-
 describe('an assertion ticket rewritten without the key', () => {
   it.each([
-    ['an embedded certificate added', withCertificate],
+    ['an embedded certificate added', (text: string) => withCertificate(text, portal)],
     ["the ECDSA signature's s replaced by n − s", withOtherS],
   ])('%s: a valid ticket by itself, a replay after the original', async (_name, rewrite) => {
     const text = assertion();
